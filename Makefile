@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh clone: `make serve` and `make test`.
+# Both create .venv and install the project into it; nothing is installed by hand.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The test server is an instance of its own, on ports of its own, so `make test` never
+# touches (or clears) the server an organiser started with `orggraph neo4j start`.
+TEST_ENV := ORGGRAPH_NEO4J_INSTANCE=test ORGGRAPH_NEO4J_BOLT_PORT=17687 \
+	ORGGRAPH_NEO4J_HTTP_PORT=17474 NEO4J_URI=bolt://127.0.0.1:17687 NEO4J_PASSWORD=orggraph-test \
+	ORGGRAPH_FORBID_SKIPS=1
+
+.PHONY: serve test lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## serve: run the GraphQL service on the embedded store (http://127.0.0.1:8000/graphql)
+serve: $(STAMP)
+	ORGGRAPH_DATA_DIR=$${ORGGRAPH_DATA_DIR:-data} $(BIN)/orggraph serve
+
+## test: start the local Neo4j test server, run every test, stop the server (even on failure)
+test: $(STAMP)
+	@export $(TEST_ENV); \
+	trap '$(BIN)/orggraph neo4j stop' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/orggraph neo4j start && $(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: formatting, lint and types, as CI checks them
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-output

@@ -1,0 +1,111 @@
+"""All of orggraph's configuration, read from environment variables in this one place.
+
+Every knob has a default that works on a developer machine with nothing set; the README's
+"Configuration" table lists the same names and defaults (keep the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orggraph.domain.policy import Policy
+
+
+def _home_dir(env_name: str, fallback: str) -> Path:
+    """An XDG base directory (e.g. XDG_CACHE_HOME), or its usual place under the home folder."""
+    configured = os.environ.get(env_name)
+    return Path(configured) if configured else Path.home() / fallback
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(
+            f"environment variable {name} must be a whole number, got {raw!r}"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class LocalNeo4jSettings:
+    """How `orggraph neo4j start` assembles and runs the local Neo4j server."""
+
+    cache_dir: Path
+    instance: str
+    bolt_port: int
+    http_port: int
+    heap_max: str
+    pagecache: str
+    password: str
+    start_timeout_s: int
+
+    @property
+    def bolt_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's settings: which store, where it keeps data, where it listens."""
+
+    store: str
+    data_dir: Path
+    host: str
+    port: int
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str
+    neo4j_database: str
+    local_neo4j: LocalNeo4jSettings
+    policy: Policy = field(default_factory=Policy)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        store = _env("ORGGRAPH_STORE", "memory")
+        if store not in ("memory", "neo4j"):
+            raise ValueError(f"ORGGRAPH_STORE must be 'memory' or 'neo4j', got {store!r}")
+        password = _env("NEO4J_PASSWORD", "orggraph-dev")
+        bolt_port = _env_int("ORGGRAPH_NEO4J_BOLT_PORT", 7687)
+        local = LocalNeo4jSettings(
+            cache_dir=Path(
+                _env(
+                    "ORGGRAPH_NEO4J_CACHE", str(_home_dir("XDG_CACHE_HOME", ".cache") / "orggraph")
+                )
+            ),
+            instance=_env("ORGGRAPH_NEO4J_INSTANCE", "default"),
+            bolt_port=bolt_port,
+            http_port=_env_int("ORGGRAPH_NEO4J_HTTP_PORT", 7474),
+            heap_max=_env("ORGGRAPH_NEO4J_HEAP", "512m"),
+            pagecache=_env("ORGGRAPH_NEO4J_PAGECACHE", "256m"),
+            password=password,
+            start_timeout_s=_env_int("ORGGRAPH_NEO4J_START_TIMEOUT", 120),
+        )
+        return cls(
+            store=store,
+            data_dir=Path(
+                _env(
+                    "ORGGRAPH_DATA_DIR",
+                    str(_home_dir("XDG_DATA_HOME", ".local/share") / "orggraph"),
+                )
+            ),
+            host=_env("ORGGRAPH_HOST", "127.0.0.1"),
+            port=_env_int("ORGGRAPH_PORT", 8000),
+            neo4j_uri=_env("NEO4J_URI", local.bolt_uri),
+            neo4j_user=_env("NEO4J_USER", "neo4j"),
+            neo4j_password=password,
+            neo4j_database=_env("NEO4J_DATABASE", "neo4j"),
+            local_neo4j=local,
+            policy=Policy(
+                min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),
+                max_households=_env_int("ORGGRAPH_MAX_HOUSEHOLDS", 15),
+                min_yearly_points=_env_int("ORGGRAPH_MIN_YEARLY_POINTS", 20),
+            ),
+        )

@@ -1,0 +1,1 @@
+"""The organisation chain, cadres, assignments and points: plain values, no storage."""

@@ -1,0 +1,33 @@
+"""The stores behind the `GraphStore` protocol, and the one place that picks between them."""
+
+from __future__ import annotations
+
+from orggraph.config import Settings
+from orggraph.store.base import GraphStore, StoreUnavailableError
+
+__all__ = ["GraphStore", "StoreUnavailableError", "open_store"]
+
+
+async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
+    """Open the store the settings name (or `kind`): the embedded one or Neo4j.
+
+    Neo4j gets its schema migrations applied first, so a fresh database is usable at once.
+    """
+    chosen = kind or settings.store
+    if chosen == "memory":
+        from orggraph.store.memory import MemoryStore
+
+        return await MemoryStore.open(settings.data_dir)
+    if chosen == "neo4j":
+        from orggraph.store.migrations import apply_migrations
+        from orggraph.store.neo4j import Neo4jStore
+
+        store = await Neo4jStore.connect(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+        )
+        await apply_migrations(store.driver, settings.neo4j_database)
+        return store
+    raise ValueError(f"unknown store {chosen!r}; expected 'memory' or 'neo4j'")

@@ -1,0 +1,235 @@
+"""The one protocol both stores implement, and the rules every implementation keeps.
+
+The API, the importer and the reports talk to a `GraphStore` and never know which one is
+behind it. `tests/contract/` holds the single suite that both implementations must pass, so
+a rule written here is a rule tested there.
+
+Rules common to every operation:
+- Ids are unique across all kinds of node (a unit, household, cadre, work unit and points
+  entry never share an id).
+- Structure: a street has no parent; every other unit and every household hangs under exactly
+  one parent of the level directly above it (`Level.parent_level`).
+- Every failure is a subclass of `orggraph.domain.errors.OrgGraphError` naming the ids, and
+  a failed call changes nothing: single writes and every bulk call are all-or-nothing.
+- Every write is durable when the call returns.
+- Lists come in a stable order: children, search results and pages by id (search puts prefix
+  matches before contains matches); a cadre's households by household id; a household's
+  cadres by member id; points entries by day, then id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from orggraph.domain.entities import (
+    Assignment,
+    Counts,
+    Coverage,
+    Household,
+    Member,
+    Mode,
+    Node,
+    Page,
+    PointsEntry,
+    Unit,
+    WorkUnit,
+)
+from orggraph.domain.levels import Level
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a bulk upsert did, row by row: the importer's summary is built from these."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: Changes) -> Changes:
+        return Changes(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """The organisation graph: units, households, cadres, work units, assignments, points."""
+
+    name: str
+    """`memory` or `neo4j`: shown in test ids, /readyz and `orggraph stats`."""
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        """Return when the store answers; raise `StoreUnavailableError` otherwise."""
+
+    async def close(self) -> None:
+        """Release connections and files. The store is unusable afterwards."""
+
+    async def clear(self) -> None:
+        """Remove every node and relationship (tests; imports into an empty store)."""
+
+    # -- single writes ---------------------------------------------------------------------
+
+    async def create_unit(self, unit: Unit) -> Unit:
+        """Add a street, community, branch or building group.
+
+        Raises DuplicateIdError if the id is taken, UnknownIdError if the parent is unknown,
+        WrongParentLevelError if the parent is not of the level directly above (or a street is
+        given a parent, or a non-street none).
+        """
+
+    async def rename_unit(self, unit_id: str, name: str) -> Unit:
+        """Give a unit a new name. UnknownIdError if no unit has that id."""
+
+    async def move_unit(self, unit_id: str, new_parent_id: str) -> Unit:
+        """Hang a unit (with its whole subtree) under another parent.
+
+        CycleError if the new parent is the unit itself or lies below it (checked first);
+        UnknownIdError for an unknown unit or parent; WrongParentLevelError otherwise.
+        """
+
+    async def delete_unit(self, unit_id: str, cascade: bool = False) -> int:
+        """Delete a unit or a household; return how many units and households went.
+
+        Without `cascade` a unit with children is refused (RefusedDeleteError). With it the
+        whole subtree goes, and exactly it: units, households, their assignments and nothing
+        else. Cadres are kept; a cadre registered with a deleted community loses that
+        registration (community_id becomes None). UnknownIdError for an unknown id.
+        """
+
+    async def upsert_household(self, household: Household) -> Household:
+        """Add a household or replace its fields (a new parent_id moves it).
+
+        UnknownIdError if the parent is unknown, WrongParentLevelError unless the parent is a
+        building group, DuplicateIdError if the id belongs to something that is not a household.
+        """
+
+    async def upsert_member(self, member: Member) -> Member:
+        """Add a cadre or replace their fields.
+
+        UnknownIdError if the work unit or community is unknown; WrongParentLevelError if
+        community_id is not a community; DuplicateIdError if the id names a non-member.
+        """
+
+    async def upsert_work_unit(self, work_unit: WorkUnit) -> WorkUnit:
+        """Add a work unit or rename it. DuplicateIdError if the id names a non-work-unit."""
+
+    async def assign(self, assignment: Assignment) -> Assignment:
+        """Make a cadre cover a household; assigning an existing pair updates mode and since.
+
+        UnknownIdError if the member or the household is unknown.
+        """
+
+    async def unassign(self, member_id: str, household_id: str) -> None:
+        """End a cover. NotAssignedError if the pair is not assigned; UnknownIdError first."""
+
+    async def transfer(
+        self,
+        household_id: str,
+        from_member_id: str,
+        to_member_id: str,
+        since: date,
+        mode: Mode | None = None,
+    ) -> Assignment:
+        """Move a household from one cadre to another in one step.
+
+        The new assignment keeps the old mode unless `mode` is given. UnknownIdError for unknown
+        ids, NotAssignedError if `from_member_id` does not cover the household. Transferring
+        to a cadre who already covers it only removes the old cover.
+        """
+
+    async def record_points(self, entry: PointsEntry) -> PointsEntry:
+        """Add a points entry, or replace the entry with the same id (ledgers re-import).
+
+        UnknownIdError if the member is unknown; DuplicateIdError if the id names another kind.
+        """
+
+    # -- bulk writes: thousands of rows in one call, all or nothing ------------------------
+
+    async def upsert_units(self, units: Sequence[Unit]) -> Changes:
+        """Create or update units (name and parent). Parents may come earlier in the same batch.
+
+        Same errors as create_unit/move_unit, checked for the whole batch before anything is
+        written; a unit whose level differs from the stored one is a DuplicateIdError.
+        """
+
+    async def upsert_households(self, households: Sequence[Household]) -> Changes:
+        """Bulk `upsert_household`."""
+
+    async def upsert_members(self, members: Sequence[Member]) -> Changes:
+        """Bulk `upsert_member`."""
+
+    async def upsert_work_units(self, work_units: Sequence[WorkUnit]) -> Changes:
+        """Bulk `upsert_work_unit`."""
+
+    async def assign_many(self, assignments: Sequence[Assignment]) -> Changes:
+        """Bulk `assign`; an existing pair with the same mode and since is `unchanged`."""
+
+    async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
+        """Bulk `record_points`."""
+
+    # -- reads -----------------------------------------------------------------------------
+
+    async def get_node(self, node_id: str) -> Node | None:
+        """The unit, household, cadre or work unit with this id, or None."""
+
+    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node | None]:
+        """`get_node` for many ids in one round trip, in the order asked (None where unknown)."""
+
+    async def ancestors(self, node_id: str) -> list[Unit]:
+        """The units above a unit or household, the street first. UnknownIdError if unknown."""
+
+    async def children(
+        self, parent_id: str | None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[Unit | Household]:
+        """A page of a unit's children by id (the streets when parent_id is None).
+
+        `first` is clamped to 1..MAX_PAGE_SIZE. UnknownIdError if parent_id is unknown.
+        """
+
+    async def counts(self, scope_id: str | None = None) -> Counts:
+        """Figures for the subtree rooted at scope_id (the whole city when None).
+
+        UnknownIdError if scope_id names no unit or household.
+        """
+
+    async def member_households(self, member_id: str) -> list[Coverage]:
+        """The households a cadre covers. UnknownIdError if no member has that id."""
+
+    async def household_members(self, household_id: str) -> list[Coverage]:
+        """The cadres covering a household. UnknownIdError if no household has that id."""
+
+    async def member_points(self, member_id: str, year: int) -> list[PointsEntry]:
+        """A cadre's points entries dated in `year`. UnknownIdError for an unknown member."""
+
+    async def search(
+        self,
+        text: str,
+        level: Level | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[Unit | Household | Member]:
+        """Units, households and cadres whose name contains `text`.
+
+        Case-insensitive for Latin letters; Chinese matched as written. Prefix matches come
+        first, then the other matches, each group by id. With `level` only that level's units
+        (or households) are searched, and no cadres. Blank text is an InvalidValueError.
+        """
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be reached (Neo4j down, data folder unreadable)."""
+
+
+def clamp_page_size(first: int) -> int:
+    """Page sizes are capped so no request can ask for the whole city at once."""
+    return max(1, min(first, MAX_PAGE_SIZE))

@@ -1,0 +1,57 @@
+"""The service's own endpoints, on the embedded store: health, readiness and a GraphQL query."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from orggraph.api.app import create_app
+from orggraph.domain.entities import Unit
+from orggraph.domain.levels import Level
+from orggraph.domain.policy import Policy
+from orggraph.store.memory import MemoryStore
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    store = await MemoryStore.open(tmp_path / "data")
+    await store.create_unit(Unit("S02", "园林街道大工委", Level.STREET))
+    await store.create_unit(Unit("S01", "Garden Street", Level.STREET))
+    app = create_app(store, Policy())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+    await store.close()
+
+
+async def test_healthz_answers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_names_the_store(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "store": "memory"}
+
+
+async def test_graphql_lists_streets_in_id_order(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ store streets { id name } }"})
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body
+    assert body["data"]["store"] == "memory"
+    assert body["data"]["streets"] == [
+        {"id": "S01", "name": "Garden Street"},
+        {"id": "S02", "name": "园林街道大工委"},
+    ]
+
+
+async def test_graphiql_page_is_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()

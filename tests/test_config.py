@@ -1,0 +1,46 @@
+"""Settings come from the environment with documented defaults and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orggraph.config import Settings
+
+
+def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("ORGGRAPH_STORE", "NEO4J_URI", "ORGGRAPH_NEO4J_BOLT_PORT", "ORGGRAPH_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    settings = Settings.from_env()
+    assert settings.store == "memory"
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 8000
+    assert settings.neo4j_uri == "bolt://127.0.0.1:7687"
+    assert settings.data_dir == tmp_path / ".local/share/orggraph"
+    assert (settings.policy.min_households, settings.policy.max_households) == (10, 15)
+    assert settings.policy.min_yearly_points == 20
+
+
+def test_local_bolt_port_moves_the_default_uri(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("ORGGRAPH_NEO4J_BOLT_PORT", "17687")
+    assert Settings.from_env().neo4j_uri == "bolt://127.0.0.1:17687"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("ORGGRAPH_STORE", "postgres", "ORGGRAPH_STORE"),
+        ("ORGGRAPH_PORT", "eighty", "ORGGRAPH_PORT"),
+        ("ORGGRAPH_MIN_HOUSEHOLDS", "20", "policy band"),
+    ],
+)
+def test_bad_values_are_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, fragment: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=fragment):
+        Settings.from_env()
