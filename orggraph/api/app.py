@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from orggraph.api.context import Context
+from orggraph.api.loaders import make_loaders
 from orggraph.api.schema import schema
 from orggraph.domain.policy import Policy
 from orggraph.store.base import GraphStore
@@ -34,7 +35,7 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(store=self._store, policy=self._policy)
+        return Context(store=self._store, policy=self._policy, loaders=make_loaders(self._store))
 
 
 def create_app(store: GraphStore, policy: Policy) -> Starlette:

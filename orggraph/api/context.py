@@ -1,4 +1,4 @@
-"""What every resolver gets: the store and the policy, built once per request."""
+"""What every resolver gets: the store, the policy and the request's DataLoaders."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from strawberry.types import Info as StrawberryInfo
 
+from orggraph.api.loaders import Loaders
 from orggraph.domain.policy import Policy
 from orggraph.store.base import GraphStore
 
@@ -16,6 +17,7 @@ class Context:
 
     store: GraphStore
     policy: Policy
+    loaders: Loaders
 
 
 Info = StrawberryInfo[Context, None]

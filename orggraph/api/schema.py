@@ -1,38 +1,31 @@
-"""The GraphQL schema (the minimal first cut: service info and the streets)."""
+"""The GraphQL schema, assembled from its roots; `schema/orggraph.graphql` is its SDL."""
 
 from __future__ import annotations
 
 import strawberry
 
-from orggraph import __version__
-from orggraph.api.context import Info
-from orggraph.domain.entities import Unit
+from orggraph.api import gap_types, types
+from orggraph.api.errors import DomainErrorCodes
+from orggraph.api.mutation import Mutation
+from orggraph.api.query import Query
 
-
-@strawberry.type(description="A street working committee (街道大工委), the top of the chain.")
-class Street:
-    id: strawberry.ID = strawberry.field(description="Stable external id.")
-    name: str = strawberry.field(description="Name, as in the ledger.")
-
-
-@strawberry.type
-class Query:
-    @strawberry.field(description="The orggraph version serving this API.")
-    def version(self) -> str:
-        return __version__
-
-    @strawberry.field(description="Which store answers: `memory` (embedded) or `neo4j`.")
-    def store(self, info: Info) -> str:
-        return info.context.store.name
-
-    @strawberry.field(description="The street working committees (街道大工委), ordered by id.")
-    async def streets(self, info: Info) -> list[Street]:
-        page = await info.context.store.children(None, first=500)
-        return [
-            Street(id=strawberry.ID(unit.id), name=unit.name)
-            for unit in page.items
-            if isinstance(unit, Unit)
-        ]
-
-
-schema = strawberry.Schema(query=Query)
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[
+        types.StreetCommittee,
+        types.CommunityCommittee,
+        types.ResidentialBranch,
+        types.BuildingGroup,
+        types.Household,
+        types.Member,
+        types.WorkUnit,
+        gap_types.UncoveredHouseholdGap,
+        gap_types.CadreOutsideBandGap,
+        gap_types.CadreCoveringNoneGap,
+        gap_types.CadreUnderPointsGap,
+        gap_types.BuildingWithoutCentralGap,
+        gap_types.UnitWithoutChildrenGap,
+    ],
+    extensions=[DomainErrorCodes],
+)

@@ -37,7 +37,9 @@ from orggraph.domain.entities import (
     Unit,
     WorkUnit,
 )
+from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.levels import Level
+from orggraph.domain.policy import Policy
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -57,6 +59,31 @@ class Changes:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
         )
+
+
+@dataclass(frozen=True)
+class ChildrenRequest:
+    """One `children` call inside a batch: whose children, and which page."""
+
+    parent_id: str | None
+    first: int = DEFAULT_PAGE_SIZE
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """A unit (or household) and the figures of its subtree."""
+
+    node: Unit | Household
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """A scope's own figures and one row per child, as dashboards show them."""
+
+    counts: Counts
+    rows: list[CoverageRow]
 
 
 @runtime_checkable
@@ -224,6 +251,69 @@ class GraphStore(Protocol):
         first, then the other matches, each group by id. With `level` only that level's units
         (or households) are searched, and no cadres. Blank text is an InvalidValueError.
         """
+
+    # -- batched reads: one round trip for many keys, so nested API queries stay flat -----
+
+    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit]]:
+        """`ancestors` for many ids, in the order asked; [] for an unknown id."""
+
+    async def children_many(
+        self, requests: Sequence[ChildrenRequest]
+    ) -> list[Page[Unit | Household]]:
+        """`children` for many parents, in the order asked; an empty page for an unknown id."""
+
+    async def counts_many(self, scope_ids: Sequence[str]) -> list[Counts]:
+        """`counts` for many scopes, in the order asked; empty Counts for an unknown id."""
+
+    async def member_households_many(self, member_ids: Sequence[str]) -> list[list[Coverage]]:
+        """`member_households` for many cadres, in the order asked; [] for an unknown id."""
+
+    async def household_members_many(self, household_ids: Sequence[str]) -> list[list[Coverage]]:
+        """`household_members` for many households, in the order asked; [] for an unknown id."""
+
+    async def member_points_many(
+        self, member_ids: Sequence[str], year: int
+    ) -> list[list[PointsEntry]]:
+        """`member_points` for many cadres and one year, in the order asked."""
+
+    # -- coverage ------------------------------------------------------------------------
+
+    async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
+        """The scope's counts and one row per child (streets for the city), by child id.
+
+        Computed inside the store (one query on Neo4j), never by loading the subtree.
+        UnknownIdError for an unknown scope.
+        """
+
+    async def gaps(
+        self,
+        scope_id: str | None,
+        kinds: Sequence[GapKind],
+        policy: Policy,
+        year: int,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[Gap]:
+        """The gaps of the asked kinds inside a scope, by kind (GapKind order), then subject id.
+
+        Which cadres belong to a scope: those registered with a community inside it and those
+        covering at least one household inside it. Per kind:
+        - UNCOVERED_HOUSEHOLD: households in the scope with no cadre (value None);
+        - CADRE_UNDER_BAND / CADRE_OVER_BAND: cadres of the scope covering 1..min-1 / more than
+          max households in all (value: their household count);
+        - CADRE_COVERING_NONE: cadres registered with a community in the scope covering none (0);
+        - BUILDING_WITHOUT_CENTRAL: building groups in the scope without a central household;
+        - UNIT_WITHOUT_CHILDREN: streets, communities, branches and building groups in the
+          scope with no child (value 0);
+        - CADRE_UNDER_POINTS: cadres of the scope whose points dated in `year` sum below
+          policy.min_yearly_points (value: their sum).
+        `unit_path` and `reason` as documented on `Gap`. UnknownIdError for an unknown scope.
+        """
+
+    async def gap_counts(
+        self, scope_id: str | None, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
+        """How many gaps of every kind the scope has (every kind present, 0 included)."""
 
 
 class StoreUnavailableError(RuntimeError):

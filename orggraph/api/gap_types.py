@@ -1,0 +1,171 @@
+"""GraphQL types for coverage gaps: one type per gap kind behind the `CoverageGap` interface."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from orggraph.api.context import Info
+from orggraph.api.types import (
+    BuildingGroup,
+    Household,
+    Member,
+    OrgNode,
+    PageInfo,
+    household_of,
+    org_node,
+)
+from orggraph.domain import entities
+from orggraph.domain.gaps import Gap, GapKind, gap_cursor
+
+
+@strawberry.enum(description="The kinds of coverage gap.")
+class CoverageGapKind(Enum):
+    UNCOVERED_HOUSEHOLD = strawberry.enum_value(
+        "uncovered_household", description=GapKind.UNCOVERED_HOUSEHOLD.description
+    )
+    CADRE_UNDER_BAND = strawberry.enum_value(
+        "cadre_under_band", description=GapKind.CADRE_UNDER_BAND.description
+    )
+    CADRE_OVER_BAND = strawberry.enum_value(
+        "cadre_over_band", description=GapKind.CADRE_OVER_BAND.description
+    )
+    CADRE_COVERING_NONE = strawberry.enum_value(
+        "cadre_covering_none", description=GapKind.CADRE_COVERING_NONE.description
+    )
+    BUILDING_WITHOUT_CENTRAL = strawberry.enum_value(
+        "building_without_central", description=GapKind.BUILDING_WITHOUT_CENTRAL.description
+    )
+    UNIT_WITHOUT_CHILDREN = strawberry.enum_value(
+        "unit_without_children", description=GapKind.UNIT_WITHOUT_CHILDREN.description
+    )
+    CADRE_UNDER_POINTS = strawberry.enum_value(
+        "cadre_under_points", description=GapKind.CADRE_UNDER_POINTS.description
+    )
+
+    def domain(self) -> GapKind:
+        return GapKind(self.value)
+
+
+@strawberry.interface(description="Something that falls short of the coverage policy.")
+class CoverageGap:
+    kind: CoverageGapKind = strawberry.field(description="Which kind of gap.")
+    subject_id: strawberry.ID = strawberry.field(
+        description="Id of the household, cadre or unit that falls short."
+    )
+    unit_path: list[str] = strawberry.field(
+        description="Names of the units from the street down to where the gap sits."
+    )
+    reason: str = strawberry.field(description="Why it is a gap, in words.")
+
+
+@strawberry.type(description="A household no cadre covers (无人包联的住户).")
+class UncoveredHouseholdGap(CoverageGap):
+    @strawberry.field(description="The household.")
+    async def household(self, info: Info) -> Household | None:
+        found = await info.context.loaders.node.load(str(self.subject_id))
+        return household_of(found) if isinstance(found, entities.Household) else None
+
+
+@strawberry.type(
+    description="A cadre whose household count is outside the band (10-15 by default)."
+)
+class CadreOutsideBandGap(CoverageGap):
+    households: int = strawberry.field(description="How many households the cadre covers.")
+
+    @strawberry.field(description="The cadre.")
+    async def member(self, info: Info) -> Member | None:
+        return await _member(info, str(self.subject_id))
+
+
+@strawberry.type(description="A registered cadre covering no household (报到未包户).")
+class CadreCoveringNoneGap(CoverageGap):
+    @strawberry.field(description="The cadre.")
+    async def member(self, info: Info) -> Member | None:
+        return await _member(info, str(self.subject_id))
+
+
+@strawberry.type(description="A cadre under the yearly points minimum (年度积分不足).")
+class CadreUnderPointsGap(CoverageGap):
+    points: int = strawberry.field(description="Points the cadre earned in the year.")
+
+    @strawberry.field(description="The cadre.")
+    async def member(self, info: Info) -> Member | None:
+        return await _member(info, str(self.subject_id))
+
+
+@strawberry.type(description="A building group without a central household (无党员中心户).")
+class BuildingWithoutCentralGap(CoverageGap):
+    @strawberry.field(description="The building group.")
+    async def building_group(self, info: Info) -> BuildingGroup | None:
+        found = await info.context.loaders.node.load(str(self.subject_id))
+        node = org_node(found) if isinstance(found, entities.Unit) else None
+        return node if isinstance(node, BuildingGroup) else None
+
+
+@strawberry.type(description="A unit with no units or households under it.")
+class UnitWithoutChildrenGap(CoverageGap):
+    @strawberry.field(description="The unit.")
+    async def unit(self, info: Info) -> OrgNode | None:
+        found = await info.context.loaders.node.load(str(self.subject_id))
+        return org_node(found) if isinstance(found, entities.Unit) else None
+
+
+@strawberry.type(description="An edge of a gap connection.")
+class CoverageGapEdge:
+    node: CoverageGap = strawberry.field(description="The gap.")
+    cursor: str = strawberry.field(description="Cursor of this edge.")
+
+
+@strawberry.type(description="A page of coverage gaps, by kind then subject id.")
+class CoverageGapConnection:
+    edges: list[CoverageGapEdge] = strawberry.field(description="The page's gaps.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="How many gaps of the asked kinds in all.")
+
+    @classmethod
+    def of(cls, page: entities.Page[Gap]) -> CoverageGapConnection:
+        edges = [CoverageGapEdge(node=gap_of(gap), cursor=gap_cursor(gap)) for gap in page.items]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )
+
+
+@strawberry.type(description="How many gaps of one kind a scope has.")
+class GapCount:
+    kind: CoverageGapKind = strawberry.field(description="The kind.")
+    count: int = strawberry.field(description="How many.")
+
+
+_PLAIN_GAP_TYPES: dict[GapKind, type[CoverageGap]] = {
+    GapKind.UNCOVERED_HOUSEHOLD: UncoveredHouseholdGap,
+    GapKind.CADRE_COVERING_NONE: CadreCoveringNoneGap,
+    GapKind.BUILDING_WITHOUT_CENTRAL: BuildingWithoutCentralGap,
+    GapKind.UNIT_WITHOUT_CHILDREN: UnitWithoutChildrenGap,
+}
+
+
+def gap_of(gap: Gap) -> CoverageGap:
+    """The typed GraphQL item for a domain gap."""
+    kind = CoverageGapKind(gap.kind.value)
+    subject_id = strawberry.ID(gap.subject_id)
+    path = list(gap.unit_path)
+    value = gap.value or 0
+    if gap.kind in (GapKind.CADRE_UNDER_BAND, GapKind.CADRE_OVER_BAND):
+        return CadreOutsideBandGap(
+            kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason, households=value
+        )
+    if gap.kind is GapKind.CADRE_UNDER_POINTS:
+        return CadreUnderPointsGap(
+            kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason, points=value
+        )
+    plain_type = _PLAIN_GAP_TYPES[gap.kind]
+    return plain_type(kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason)
+
+
+async def _member(info: Info, member_id: str) -> Member | None:
+    found = await info.context.loaders.node.load(member_id)
+    return Member.of(found) if isinstance(found, entities.Member) else None

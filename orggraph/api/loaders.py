@@ -1,0 +1,79 @@
+"""DataLoaders: every nested field reads through one, so a request's store round trips grow
+with the depth of the query, not with the number of results.
+
+One set of loaders is made per request (their caches must not outlive it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
+from orggraph.store.base import ChildrenRequest, GraphStore
+
+
+@dataclass(frozen=True)
+class PointsKey:
+    member_id: str
+    year: int
+
+
+@dataclass
+class Loaders:
+    """The per-request loaders, one per batched store read."""
+
+    node: DataLoader[str, Node | None]
+    ancestors: DataLoader[str, list[Unit]]
+    children: DataLoader[ChildrenRequest, Page[Unit | Household]]
+    counts: DataLoader[str, Counts]
+    member_households: DataLoader[str, list[Coverage]]
+    household_members: DataLoader[str, list[Coverage]]
+    points: DataLoader[PointsKey, list[PointsEntry]]
+
+
+def make_loaders(store: GraphStore) -> Loaders:
+    """Loaders bound to one store, for one request."""
+
+    async def load_nodes(ids: list[str]) -> Sequence[Node | None]:
+        return await store.get_nodes(ids)
+
+    async def load_ancestors(ids: list[str]) -> Sequence[list[Unit]]:
+        return await store.ancestors_many(ids)
+
+    async def load_children(requests: list[ChildrenRequest]) -> Sequence[Page[Unit | Household]]:
+        return await store.children_many(requests)
+
+    async def load_counts(ids: list[str]) -> Sequence[Counts]:
+        return await store.counts_many(ids)
+
+    async def load_member_households(ids: list[str]) -> Sequence[list[Coverage]]:
+        return await store.member_households_many(ids)
+
+    async def load_household_members(ids: list[str]) -> Sequence[list[Coverage]]:
+        return await store.household_members_many(ids)
+
+    async def load_points(keys: list[PointsKey]) -> Sequence[list[PointsEntry]]:
+        by_year: dict[int, list[str]] = defaultdict(list)
+        for key in keys:
+            by_year[key.year].append(key.member_id)
+        found: dict[PointsKey, list[PointsEntry]] = {}
+        for year, member_ids in by_year.items():
+            entries = await store.member_points_many(member_ids, year)
+            found.update(
+                {PointsKey(mid, year): rows for mid, rows in zip(member_ids, entries, strict=True)}
+            )
+        return [found[key] for key in keys]
+
+    return Loaders(
+        node=DataLoader(load_nodes),
+        ancestors=DataLoader(load_ancestors),
+        children=DataLoader(load_children),
+        counts=DataLoader(load_counts),
+        member_households=DataLoader(load_member_households),
+        household_members=DataLoader(load_household_members),
+        points=DataLoader(load_points),
+    )

@@ -1,0 +1,186 @@
+"""The Query root: nodes, the tree's top, search, per-member and per-household views, coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from orggraph import __version__
+from orggraph.api.context import Info
+from orggraph.api.gap_types import CoverageGapConnection, CoverageGapKind, GapCount
+from orggraph.api.types import (
+    Counts,
+    Household,
+    Level,
+    Member,
+    Node,
+    OrgNode,
+    PageInfo,
+    StreetCommittee,
+    any_node,
+    household_of,
+    org_node,
+)
+from orggraph.domain import entities
+from orggraph.domain.gaps import GapKind
+from orggraph.store.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
+
+PageSize = Annotated[
+    int,
+    strawberry.argument(
+        description=f"Page size (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE})."
+    ),
+]
+After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
+ScopeArg = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="Id of a unit (or household); the whole city when null."),
+]
+YearArg = Annotated[
+    int | None,
+    strawberry.argument(description="Calendar year for the points rule (default: this year)."),
+]
+
+
+@strawberry.type(description="An edge of a search connection.")
+class SearchEdge:
+    node: Node = strawberry.field(description="A unit, household or cadre.")
+    cursor: str = strawberry.field(description="Cursor of this edge.")
+
+
+@strawberry.type(description="A page of search results: prefix matches first, then the rest.")
+class SearchConnection:
+    edges: list[SearchEdge] = strawberry.field(description="The page's results.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="How many results in all.")
+
+
+@strawberry.type(description="A child unit (or household) of the scope with its figures.")
+class CoverageRow:
+    node: OrgNode = strawberry.field(description="The child.")
+    counts: Counts = strawberry.field(description="Figures for the child's subtree.")
+
+
+@strawberry.type(description="A scope's coverage figures and one row per child unit.")
+class CoverageSummary:
+    scope: OrgNode | None = strawberry.field(description="The scope; null for the whole city.")
+    counts: Counts = strawberry.field(description="The scope's own figures.")
+    rows: list[CoverageRow] = strawberry.field(description="One row per child, by id.")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The orggraph version serving this API.")
+    def version(self) -> str:
+        return __version__
+
+    @strawberry.field(description="Which store answers: `memory` (embedded) or `neo4j`.")
+    def store(self, info: Info) -> str:
+        return info.context.store.name
+
+    @strawberry.field(description="Any node by its id; null when unknown.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        found = await info.context.loaders.node.load(str(id))
+        return any_node(found) if found is not None else None
+
+    @strawberry.field(description="Nodes by id, in the order asked; null where unknown.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise ValueError(f"nodes takes at most {MAX_PAGE_SIZE} ids, got {len(ids)}")
+        found = await info.context.loaders.node.load_many([str(i) for i in ids])
+        return [any_node(node) if node is not None else None for node in found]
+
+    @strawberry.field(description="The street working committees (街道大工委), by id.")
+    async def streets(self, info: Info) -> list[StreetCommittee]:
+        page = await info.context.store.children(None, first=MAX_PAGE_SIZE)
+        return [node for node in map(org_node, page.items) if isinstance(node, StreetCommittee)]
+
+    @strawberry.field(description="A cadre (党员干部) by id; null when unknown.")
+    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        found = await info.context.loaders.node.load(str(id))
+        return Member.of(found) if isinstance(found, entities.Member) else None
+
+    @strawberry.field(description="A household by id; null when unknown.")
+    async def household(self, info: Info, id: strawberry.ID) -> Household | None:
+        found = await info.context.loaders.node.load(str(id))
+        return household_of(found) if isinstance(found, entities.Household) else None
+
+    @strawberry.field(
+        description="Units, households and cadres by name: prefix matches first, then names "
+        "containing the text; Latin letters case-insensitive."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description="Text to find in names.")],
+        level: Annotated[
+            Level | None,
+            strawberry.argument(description="Only this level (cadres are then left out)."),
+        ] = None,
+        first: PageSize = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> SearchConnection:
+        page = await info.context.store.search(
+            text, level.domain() if level else None, clamp_page_size(first), after
+        )
+        return SearchConnection(
+            edges=[
+                SearchEdge(node=any_node(item), cursor=entities.search_cursor(text, item))
+                for item in page.items
+            ],
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )
+
+    @strawberry.field(
+        description="A scope's coverage and one row per child unit, computed in the store."
+    )
+    async def coverage_summary(self, info: Info, scope: ScopeArg = None) -> CoverageSummary:
+        scope_id = str(scope) if scope is not None else None
+        summary = await info.context.store.coverage_summary(scope_id)
+        scope_node = await info.context.loaders.node.load(scope_id) if scope_id else None
+        return CoverageSummary(
+            scope=org_node(scope_node) if scope_node is not None else None,
+            counts=Counts.of(summary.counts),
+            rows=[
+                CoverageRow(node=org_node(row.node), counts=Counts.of(row.counts))
+                for row in summary.rows
+            ],
+        )
+
+    @strawberry.field(description="Coverage gaps inside a scope, by kind then subject id.")
+    async def coverage_gaps(
+        self,
+        info: Info,
+        scope: ScopeArg = None,
+        kinds: Annotated[
+            list[CoverageGapKind] | None,
+            strawberry.argument(description="Kinds to list (default: every kind)."),
+        ] = None,
+        year: YearArg = None,
+        first: PageSize = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> CoverageGapConnection:
+        chosen = [kind.domain() for kind in kinds] if kinds else list(GapKind)
+        page = await info.context.store.gaps(
+            str(scope) if scope is not None else None,
+            chosen,
+            info.context.policy,
+            year or date.today().year,
+            clamp_page_size(first),
+            after,
+        )
+        return CoverageGapConnection.of(page)
+
+    @strawberry.field(description="How many gaps of every kind a scope has.")
+    async def gap_counts(
+        self, info: Info, scope: ScopeArg = None, year: YearArg = None
+    ) -> list[GapCount]:
+        counts = await info.context.store.gap_counts(
+            str(scope) if scope is not None else None,
+            info.context.policy,
+            year or date.today().year,
+        )
+        return [GapCount(kind=CoverageGapKind(kind.value), count=counts[kind]) for kind in GapKind]

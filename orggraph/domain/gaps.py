@@ -1,0 +1,68 @@
+"""The kinds of coverage gap organisers look for (DOMAIN.md, "the questions organisers ask").
+
+A gap is one thing that falls short of the policy: a household nobody covers, a cadre outside
+the household band or under the yearly points minimum, a registered cadre covering no one, a
+building group without a central household, a unit without children. Stores find them (in one
+query each on Neo4j); this module only says what they are and how they are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class GapKind(Enum):
+    """One kind of gap; the order here is the order gap lists come in."""
+
+    UNCOVERED_HOUSEHOLD = "uncovered_household"
+    CADRE_UNDER_BAND = "cadre_under_band"
+    CADRE_OVER_BAND = "cadre_over_band"
+    CADRE_COVERING_NONE = "cadre_covering_none"
+    BUILDING_WITHOUT_CENTRAL = "building_without_central"
+    UNIT_WITHOUT_CHILDREN = "unit_without_children"
+    CADRE_UNDER_POINTS = "cadre_under_points"
+
+    @property
+    def rank(self) -> int:
+        """Position in gap lists (kinds first, then subject id)."""
+        return list(GapKind).index(self)
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    GapKind.UNCOVERED_HOUSEHOLD: "household no cadre covers (无人包联的住户)",
+    GapKind.CADRE_UNDER_BAND: "cadre covering fewer households than the band (包联户数不足)",
+    GapKind.CADRE_OVER_BAND: "cadre covering more households than the band (包联户数超标)",
+    GapKind.CADRE_COVERING_NONE: "registered cadre covering no household (报到未包户党员)",
+    GapKind.BUILDING_WITHOUT_CENTRAL: "building group without a central household (无党员中心户)",
+    GapKind.UNIT_WITHOUT_CHILDREN: "unit with no units or households under it (空架子组织)",
+    GapKind.CADRE_UNDER_POINTS: "cadre under the yearly points minimum (年度积分不足)",
+}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One gap: what falls short (`subject_id`), where it sits, and why.
+
+    `unit_path` is the chain of unit names from the street down to the unit the gap belongs to
+    (for a household its building group; for a cadre the community they registered with, or
+    else the building group of their first household). `value` is the figure that falls short:
+    households covered, points earned, or None where nothing is counted.
+    """
+
+    kind: GapKind
+    subject_id: str
+    subject_name: str
+    unit_id: str | None
+    unit_path: tuple[str, ...]
+    value: int | None
+    reason: str
+
+
+def gap_cursor(gap: Gap) -> str:
+    """The paging cursor after `gap` in a gap list (kind rank, then subject id)."""
+    return f"{gap.kind.rank}:{gap.subject_id}"
