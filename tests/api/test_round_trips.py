@@ -1,0 +1,110 @@
+"""Nested queries read through DataLoaders: store round trips follow the query's depth, not
+the number of results. On Neo4j the Cypher queries actually sent are counted too."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from orggraph.api.app import create_app
+from orggraph.domain.entities import Assignment, Household, Member, Mode, Unit
+from orggraph.domain.levels import Level
+from orggraph.domain.policy import Policy
+from orggraph.store.base import GraphStore
+
+from .client import GraphQLClient
+
+pytestmark = pytest.mark.api
+
+NESTED = """{ streets { id counts { households } ancestors { id }
+  children(first: 100) { edges { node { id parent { id } coverage
+    ... on OrgUnit { children(first: 100) { edges { node { id counts { coveredHouseholds }
+      ... on OrgUnit { children(first: 100) { edges { node { id
+        ... on OrgUnit { children(first: 100) { edges { node { id
+          ... on Household { cadres { member { id households { household { id } } } } }
+        } } } } } } } } } } } } } } } } }"""
+
+
+class CountingStore:
+    """Passes every call through to a store and counts the awaited ones."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self._inner = inner
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        if not callable(attribute):
+            return attribute
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return await attribute(*args, **kwargs)
+
+        return counted
+
+
+async def _build_city(store: GraphStore, width: int) -> None:
+    """`width` streets, each with `width` communities, two branches, one building group,
+    three households and a cadre covering them: results grow with width squared."""
+    units: list[Unit] = []
+    households: list[Household] = []
+    members: list[Member] = []
+    assignments: list[Assignment] = []
+    for s in range(width):
+        street = f"S{s}"
+        units.append(Unit(street, f"街道{s}", Level.STREET))
+        for c in range(width):
+            community = f"{street}-C{c}"
+            units.append(Unit(community, f"社区{s}{c}", Level.COMMUNITY, street))
+            for b in range(2):
+                branch = f"{community}-B{b}"
+                building = f"{branch}-G0"
+                units += [
+                    Unit(branch, f"支部{b}", Level.BRANCH, community),
+                    Unit(building, "1号楼", Level.BUILDING, branch),
+                ]
+                member = f"M-{branch}"
+                members.append(Member(member, f"干部{s}{c}{b}", community_id=community))
+                for h in range(3):
+                    household = f"{building}-H{h}"
+                    households.append(Household(household, f"住户{h}", building))
+                    assignments.append(Assignment(member, household, Mode.UNIT, date(2024, 1, 1)))
+    await store.upsert_units(units)
+    await store.upsert_households(households)
+    await store.upsert_members(members)
+    await store.assign_many(assignments)
+
+
+async def _round_trips(store: GraphStore) -> tuple[int, int, int]:
+    """(store calls, Cypher queries sent or -1, result size) for the nested query."""
+    counting = CountingStore(store)
+    app = create_app(counting, Policy())  # type: ignore[arg-type]
+    sent_before = getattr(store, "queries_sent", None)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        data = await GraphQLClient(http).ok(NESTED)
+    sent = -1 if sent_before is None else store.queries_sent - sent_before
+    return counting.calls, sent, len(str(data))
+
+
+async def test_round_trips_do_not_grow_with_results(backend: Any) -> None:
+    figures = []
+    for width in (2, 5):
+        store = await backend.open()
+        try:
+            await store.clear()
+            await _build_city(store, width)
+            figures.append(await _round_trips(store))
+        finally:
+            await store.close()
+    (small_calls, small_sent, small_size), (large_calls, large_sent, large_size) = figures
+    assert large_size > 4 * small_size, "the larger city must give a much larger result"
+    assert large_calls == small_calls
+    assert large_sent == small_sent
+    # One batch per nesting level at most: node+children+counts+... stays under 20.
+    assert small_calls <= 20
