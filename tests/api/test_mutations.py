@@ -9,7 +9,10 @@ from .client import GraphQLClient
 
 pytestmark = pytest.mark.api
 
-COUNTS = "{ coverageSummary { counts { streets communities branches buildingGroups households coveredHouseholds assignments } } }"
+COUNTS = (
+    "{ coverageSummary { counts { streets communities branches buildingGroups households "
+    "coveredHouseholds assignments } } }"
+)
 
 
 async def _totals(api: GraphQLClient) -> dict[str, int]:

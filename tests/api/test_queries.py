@@ -14,7 +14,8 @@ pytestmark = pytest.mark.api
 
 async def test_streets_and_node_lookup(api: GraphQLClient, city: City) -> None:
     data = await api.ok(
-        '{ streets { id name level parent { id } } node(id: "g2") { id ... on OrgNode { name level } } }'
+        "{ streets { id name level parent { id } } "
+        '  node(id: "g2") { id ... on OrgNode { name level } } }'
     )
     assert data["streets"] == [
         {"id": "s1", "name": "园林街道大工委", "level": "STREET", "parent": None},
