@@ -29,8 +29,16 @@ def main() -> None:
 )
 @click.option("--host", default=None, help="Address to bind (default: $ORGGRAPH_HOST, 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default: $ORGGRAPH_PORT, 8000).")
-def serve(store: str | None, host: str | None, port: int | None) -> None:
-    """Run the GraphQL API (GraphiQL at /graphql, /healthz, /readyz)."""
+@click.option(
+    "--print-admin-token",
+    is_flag=True,
+    help="Print a week-long admin token and the header to paste into GraphiQL.",
+)
+def serve(store: str | None, host: str | None, port: int | None, print_admin_token: bool) -> None:
+    """Run the GraphQL API (GraphiQL at /graphql, /healthz, /readyz).
+
+    Every GraphQL request needs `Authorization: Bearer <token>` (see `orggraph token create`).
+    """
     from orggraph.serve import serve as run_service
 
     settings = _settings()
@@ -40,7 +48,8 @@ def serve(store: str | None, host: str | None, port: int | None) -> None:
             store=store or settings.store,
             host=host or settings.host,
             port=port or settings.port,
-        )
+        ),
+        print_admin_token,
     )
 
 
@@ -54,9 +63,11 @@ def _settings() -> Settings:
 
 def _register_subcommands() -> None:
     """Attach the command groups that live beside the code they drive."""
+    from orggraph.auth.cli import token_group
     from orggraph.localneo4j.cli import neo4j_group
 
     main.add_command(neo4j_group)
+    main.add_command(token_group)
 
 
 _register_subcommands()

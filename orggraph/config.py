@@ -52,6 +52,37 @@ class LocalNeo4jSettings:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name, "true" if default else "false").lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"environment variable {name} must be true or false, got {raw!r}")
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from exc
+    if value <= 0:
+        raise ValueError(f"environment variable {name} must be positive, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """How the API authenticates callers and protects itself."""
+
+    secret_file: Path
+    graphiql: bool
+    introspection: bool
+    request_timeout_s: float
+    cypher_timeout_s: float
+
+
 @dataclass(frozen=True)
 class Settings:
     """The service's settings: which store, where it keeps data, where it listens."""
@@ -65,6 +96,7 @@ class Settings:
     neo4j_password: str
     neo4j_database: str
     local_neo4j: LocalNeo4jSettings
+    api: ApiSettings
     policy: Policy = field(default_factory=Policy)
 
     @classmethod
@@ -103,6 +135,18 @@ class Settings:
             neo4j_password=password,
             neo4j_database=_env("NEO4J_DATABASE", "neo4j"),
             local_neo4j=local,
+            api=ApiSettings(
+                secret_file=Path(
+                    _env(
+                        "ORGGRAPH_JWT_SECRET_FILE",
+                        str(_home_dir("XDG_CONFIG_HOME", ".config") / "orggraph" / "jwt-secret"),
+                    )
+                ),
+                graphiql=_env_bool("ORGGRAPH_GRAPHIQL", True),
+                introspection=_env_bool("ORGGRAPH_INTROSPECTION", True),
+                request_timeout_s=_env_float("ORGGRAPH_REQUEST_TIMEOUT", 30.0),
+                cypher_timeout_s=_env_float("ORGGRAPH_CYPHER_TIMEOUT", 20.0),
+            ),
             policy=Policy(
                 min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),
                 max_households=_env_int("ORGGRAPH_MAX_HOUSEHOLDS", 15),

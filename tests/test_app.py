@@ -9,10 +9,17 @@ import httpx
 import pytest
 
 from orggraph.api.app import create_app
+from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.domain.entities import Unit
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.memory import MemoryStore
+
+
+SECRET = "app-tests-signing-secret-0123456789abcdef"
+ADMIN_HEADER = {
+    "Authorization": "Bearer " + create_token(SECRET, Principal("t", Role.ADMIN, None), 600)
+}
 
 
 @pytest.fixture
@@ -20,7 +27,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     store = await MemoryStore.open(tmp_path / "data")
     await store.create_unit(Unit("S02", "园林街道大工委", Level.STREET))
     await store.create_unit(Unit("S01", "Garden Street", Level.STREET))
-    app = create_app(store, Policy())
+    app = create_app(store, Policy(), SECRET)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
@@ -40,7 +47,9 @@ async def test_readyz_names_the_store(client: httpx.AsyncClient) -> None:
 
 
 async def test_graphql_lists_streets_in_id_order(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql", json={"query": "{ store streets { id name } }"})
+    response = await client.post(
+        "/graphql", json={"query": "{ store streets { id name } }"}, headers=ADMIN_HEADER
+    )
     assert response.status_code == 200
     body = response.json()
     assert "errors" not in body
@@ -55,3 +64,28 @@ async def test_graphiql_page_is_served(client: httpx.AsyncClient) -> None:
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {
+            "Authorization": "Bearer "
+            + create_token(
+                "another-secret-0123456789abcdef-xyz", Principal("t", Role.ADMIN, None), 600
+            )
+        },
+        {"Authorization": "Bearer " + create_token(SECRET, Principal("t", Role.ADMIN, None), -5)},
+    ],
+    ids=["none", "garbage", "basic", "forged", "expired"],
+)
+async def test_graphql_without_a_valid_token_is_401(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.post("/graphql", json={"query": "{ version }"}, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "version" not in response.text.replace('"query"', "")

@@ -1,45 +1,105 @@
 """The starlette app: /graphql (with GraphiQL), /healthz and /readyz.
 
 The store is opened by the caller and handed in, so tests and the CLI choose it; the app
-closes it when it shuts down.
+closes it when it shuts down. Every GraphQL request passes the token gate and the time limit
+(security.py) and then sees the store only through the caller's `ScopedStore`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.ides import get_graphql_ide_html
 
 from orggraph.api.context import Context
+from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
-from orggraph.api.schema import schema
+from orggraph.api.schema import build_schema
+from orggraph.api.security import (
+    PRINCIPAL_KEY,
+    ASGIApp,
+    Receive,
+    RequestTimeout,
+    RequireToken,
+    Scope,
+    Send,
+)
+from orggraph.auth.scoped import ScopedStore
+from orggraph.auth.tokens import Principal
 from orggraph.domain.policy import Policy
 from orggraph.store.base import GraphStore
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """Production switches: GraphiQL and introspection can be turned off, limits tightened."""
+
+    graphiql: bool = True
+    limits: Limits = field(default_factory=Limits)
+    request_timeout_s: float = 30.0
 
 
 class _GraphQLApp(GraphQL[Context, None]):
     """strawberry's ASGI app with our per-request context."""
 
-    def __init__(self, store: GraphStore, policy: Policy) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+    def __init__(self, store: GraphStore, policy: Policy, options: AppOptions) -> None:
+        super().__init__(
+            build_schema(options.limits),
+            graphql_ide=None,
+            allow_queries_via_get=False,
+        )
         self._store = store
         self._policy = policy
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(store=self._store, policy=self._policy, loaders=make_loaders(self._store))
+        principal: Principal = request.scope[PRINCIPAL_KEY]  # set by RequireToken
+        scoped = ScopedStore(self._store, principal)
+        return Context(
+            store=scoped, policy=self._policy, loaders=make_loaders(scoped), principal=principal
+        )
 
 
-def create_app(store: GraphStore, policy: Policy) -> Starlette:
-    """Build the service around an open store."""
+class _GraphQLEndpoint:
+    """GraphiQL's page (it holds no data) for a browser; everything else through the gates.
+
+    A class, not a function, so starlette routes every method to it as a plain ASGI app.
+    """
+
+    def __init__(self, gated: ASGIApp, graphiql: bool) -> None:
+        self.gated = gated
+        self.graphiql = graphiql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.graphiql and _asks_for_ide(scope):
+            await HTMLResponse(get_graphql_ide_html("graphiql"))(scope, receive, send)
+            return
+        await self.gated(scope, receive, send)
+
+
+def _asks_for_ide(scope: Scope) -> bool:
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    if b"query=" in scope.get("query_string", b""):
+        return False
+    return b"text/html" in dict(scope.get("headers", [])).get(b"accept", b"")
+
+
+def create_app(
+    store: GraphStore, policy: Policy, secret: str, options: AppOptions | None = None
+) -> Starlette:
+    """Build the service around an open store; tokens are checked with `secret`."""
+    chosen = options or AppOptions()
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -58,12 +118,15 @@ def create_app(store: GraphStore, policy: Policy) -> Starlette:
         yield {}
         await store.close()
 
-    graphql_app = _GraphQLApp(store, policy)
+    gated_graphql = RequestTimeout(
+        RequireToken(_GraphQLApp(store, policy, chosen), secret), chosen.request_timeout_s
+    )
+
     return Starlette(
         routes=[
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/graphql", _GraphQLEndpoint(gated_graphql, chosen.graphiql)),
         ],
         lifespan=lifespan,
     )

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from strawberry.types import Info as StrawberryInfo
 
 from orggraph.api.loaders import Loaders
+from orggraph.auth.tokens import Principal
 from orggraph.domain.policy import Policy
 from orggraph.store.base import GraphStore
 
 
 @dataclass
 class Context:
-    """Per-request context; resolvers reach the store only through it."""
+    """Per-request context; resolvers reach the store only through it, and `store` is the
+    caller's scoped view (orggraph.auth.scoped), never the raw store."""
 
     store: GraphStore
     policy: Policy
     loaders: Loaders
+    principal: Principal
 
 
 Info = StrawberryInfo[Context, None]

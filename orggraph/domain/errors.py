@@ -101,3 +101,14 @@ class NotAssignedError(OrgGraphError):
             f"member {member_id} is not assigned to household {household_id}",
             [member_id, household_id],
         )
+
+
+class ForbiddenError(OrgGraphError):
+    """The caller's role may not do this at all (a dashboard writing, an organiser deleting
+    the unit they answer for). Ids outside the caller's scope are UnknownIdError instead, so
+    nothing tells an outsider that they exist."""
+
+    code = "FORBIDDEN"
+
+    def __init__(self, message: str, ids: Iterable[str] = ()) -> None:
+        super().__init__(message, ids)

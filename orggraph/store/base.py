@@ -244,8 +244,13 @@ class GraphStore(Protocol):
         level: Level | None = None,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
+        scope_id: str | None = None,
     ) -> Page[Unit | Household | Member]:
         """Units, households and cadres whose name contains `text`.
+
+        With `scope_id`, only units and households at or below that unit, and cadres registered
+        with a community there or covering a household there (the `gaps` rule for a scope's
+        cadres); UnknownIdError for an unknown scope.
 
         Case-insensitive for Latin letters; Chinese matched as written. Prefix matches come
         first, then the other matches, each group by id. With `level` only that level's units

@@ -15,6 +15,7 @@ from contract.conftest import (  # noqa: F401 - the store fixtures, over both ki
 )
 
 from orggraph.api.app import create_app
+from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.domain.policy import Policy
 from orggraph.store.base import GraphStore
 
@@ -24,9 +25,21 @@ TEST_POLICY = Policy(min_households=3, max_households=3, min_yearly_points=20)
 """A band of exactly three households, so the small city has cadres under and over it."""
 
 
+SECRET = "api-tests-signing-secret-0123456789abcdef"
+ADMIN = Principal("test-admin", Role.ADMIN, None)
+
+
+def bearer(principal: Principal) -> dict[str, str]:
+    """The Authorization header of a fresh token for `principal`."""
+    return {"Authorization": f"Bearer {create_token(SECRET, principal, 600)}"}
+
+
 @pytest.fixture
 async def api(store: GraphStore) -> AsyncIterator[GraphQLClient]:
-    app = create_app(store, TEST_POLICY)
+    """An admin's client: sees and changes everything."""
+    app = create_app(store, TEST_POLICY, SECRET)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=bearer(ADMIN)
+    ) as http:
         yield GraphQLClient(http)

@@ -9,13 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-from orggraph.api.app import create_app
+from orggraph.api.app import AppOptions, create_app
+from orggraph.api.limits import Limits
 from orggraph.domain.entities import Assignment, Household, Member, Mode, Unit
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.base import GraphStore
 
 from .client import GraphQLClient
+from .conftest import ADMIN, SECRET, bearer
 
 pytestmark = pytest.mark.api
 
@@ -82,10 +84,12 @@ async def _build_city(store: GraphStore, width: int) -> None:
 async def _round_trips(store: GraphStore) -> tuple[int, int, int]:
     """(store calls, Cypher queries sent or -1, result size) for the nested query."""
     counting = CountingStore(store)
-    app = create_app(counting, Policy())  # type: ignore[arg-type]
+    # The query is deliberately wide; lift the cost limit so only round trips are measured.
+    options = AppOptions(limits=Limits(max_cost=10**12))
+    app = create_app(counting, Policy(), SECRET, options)  # type: ignore[arg-type]
     sent_before = getattr(store, "queries_sent", None)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
     ) as http:
         data = await GraphQLClient(http).ok(NESTED)
     sent = -1 if sent_before is None else store.queries_sent - sent_before

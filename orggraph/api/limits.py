@@ -1,0 +1,128 @@
+"""Abuse limits: no query may take the service down (issue #7).
+
+Depth, aliases and tokens are strawberry's own limiters (0.315.7+ handles circular fragments
+without recursing forever); the cost rule below bounds the work a query may ask for by
+multiplying each paged field's subtree by its page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+)
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from orggraph.store.base import MAX_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force; the defaults let every dashboard query through with room."""
+
+    max_depth: int = 20
+    max_aliases: int = 30
+    max_tokens: int = 2_000
+    max_cost: int = 100_000
+    introspection: bool = True
+
+
+class CostLimit(ValidationRule):
+    """Refuses an operation whose estimated cost exceeds the limit.
+
+    Each field costs 1 plus its subtree; a field with a `first` argument multiplies its
+    subtree by that page size (a variable counts as the largest page, since validation runs
+    before variables are known). Fragment spreads are followed once per path, so a circular
+    fragment (refused anyway by validation) cannot loop here.
+    """
+
+    max_cost = Limits.max_cost
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.fragments = {
+            definition.name.value: definition
+            for definition in context.document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        cost = self._cost(node.selection_set, frozenset())
+        if cost > self.max_cost:
+            self.report_error(
+                GraphQLError(
+                    f"query cost {cost} exceeds the limit of {self.max_cost}; "
+                    "ask for smaller pages or fewer nested lists",
+                    node,
+                    extensions={"code": "QUERY_TOO_COSTLY"},
+                )
+            )
+
+    def _cost(self, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += 1 + self._page_size(selection) * self._cost(selection.selection_set, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self._cost(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:
+                    total += self._cost(fragment.selection_set, seen | {name})
+            if total > self.max_cost:
+                return total
+        return total
+
+    @staticmethod
+    def _page_size(field: FieldNode) -> int:
+        for argument in field.arguments or ():
+            if argument.name.value != "first":
+                continue
+            if isinstance(argument.value, IntValueNode):
+                return max(1, min(int(argument.value.value), MAX_PAGE_SIZE))
+            if isinstance(argument.value, VariableNode):
+                return MAX_PAGE_SIZE
+        return 1
+
+
+ExtensionFactory = Callable[[], SchemaExtension]
+
+
+def limit_extensions(limits: Limits) -> list[ExtensionFactory]:
+    """Factories for the schema extensions that enforce `limits` (a fresh one per request)."""
+
+    class ConfiguredCostLimit(CostLimit):
+        max_cost = limits.max_cost
+
+    factories: list[ExtensionFactory] = [
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: AddValidationRules([ConfiguredCostLimit]),
+    ]
+    if not limits.introspection:
+        factories.append(DisableIntrospection)
+    return factories

@@ -1,0 +1,105 @@
+"""The gates in front of /graphql: a valid bearer token, and a time limit per request.
+
+Both are plain ASGI wrappers so they answer with real HTTP statuses (401, 504) before
+GraphQL runs, and so the GraphQL layer only ever sees an authenticated principal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from orggraph.auth.tokens import AuthError, Principal, verify_token
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PRINCIPAL_KEY = "orggraph.principal"
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+class RequireToken:
+    """401 for any GraphQL request without a valid `Authorization: Bearer` token."""
+
+    def __init__(self, app: ASGIApp, secret: str) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            scope[PRINCIPAL_KEY] = self._principal(scope)
+        except AuthError as exc:
+            await _send_json(
+                send,
+                401,
+                {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                [(b"www-authenticate", b'Bearer realm="orggraph"')],
+            )
+            return
+        await self.app(scope, receive, send)
+
+    def _principal(self, scope: Scope) -> Principal:
+        headers = dict(scope.get("headers", []))
+        header = headers.get(b"authorization", b"").decode("latin-1")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("missing bearer token (send `Authorization: Bearer <token>`)")
+        return verify_token(self.secret, token.strip())
+
+
+class RequestTimeout:
+    """504 when a request runs longer than the limit (the work in flight is cancelled)."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, receive, tracking_send)
+        except TimeoutError:
+            if not started:
+                await _send_json(
+                    send,
+                    504,
+                    {
+                        "errors": [
+                            {
+                                "message": f"request took longer than {self.seconds:g} s",
+                                "extensions": {"code": "TIMEOUT"},
+                            }
+                        ]
+                    },
+                    [],
+                )

@@ -1,0 +1,1 @@
+"""Who is asking: signed bearer tokens (JWT) carrying a subject, a role and a scope."""

@@ -1,0 +1,47 @@
+"""`orggraph token create`: sign a bearer token for a role and a scope."""
+
+from __future__ import annotations
+
+import click
+
+from orggraph.auth.tokens import AuthError, Principal, Role, create_token, load_secret
+from orggraph.config import Settings
+
+
+@click.group("token")
+def token_group() -> None:
+    """Bearer tokens for the API (signed with $ORGGRAPH_JWT_SECRET or the secret file)."""
+
+
+@token_group.command("create")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    required=True,
+    help="admin: everything; street/community: read and write inside the scope; "
+    "dashboard: read-only, personal fields masked.",
+)
+@click.option("--scope", "scope_id", default=None, help="Id of the unit the holder answers for.")
+@click.option("--sub", "subject", required=True, help="Who holds the token (name or account).")
+@click.option(
+    "--ttl", default="30d", show_default=True, help="Lifetime: seconds, or a number with s/m/h/d."
+)
+def create_command(role: str, scope_id: str | None, subject: str, ttl: str) -> None:
+    """Print a signed token. The secret file is created if it does not exist yet."""
+    try:
+        settings = Settings.from_env()
+        principal = Principal(subject, Role(role), scope_id)
+        secret = load_secret(settings.api.secret_file, create=True)
+    except (AuthError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(create_token(secret, principal, _seconds(ttl)))
+
+
+def _seconds(ttl: str) -> int:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    text = ttl.strip().lower()
+    factor = units.get(text[-1:], 0)
+    number = text[:-1] if factor else text
+    if not number.isdigit() or int(number) <= 0:
+        raise click.BadParameter(f"{ttl!r} is not a lifetime like 3600, 90m, 12h or 30d")
+    return int(number) * (factor or 1)
