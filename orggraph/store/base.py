@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, runtime_checkable
 
+from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -319,6 +320,22 @@ class GraphStore(Protocol):
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
         """How many gaps of every kind the scope has (every kind present, 0 included)."""
+
+    # -- audit -----------------------------------------------------------------------------
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        """Keep an audit entry (durable like every write). DuplicateIdError for a reused id."""
+
+    async def audit_entries(
+        self,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        subject: str | None = None,
+    ) -> Page[AuditEntry]:
+        """Audit entries newest first (descending id), optionally of one subject only.
+
+        `end_cursor` is the last entry's id. `clear()` removes audit entries too.
+        """
 
 
 class StoreUnavailableError(RuntimeError):
