@@ -63,11 +63,12 @@ def _settings() -> Settings:
 
 def _register_subcommands() -> None:
     """Attach the command groups that live beside the code they drive."""
-    from orggraph.auth.cli import token_group
+    from orggraph.auth.cli import audit_command, token_group
     from orggraph.localneo4j.cli import neo4j_group
 
     main.add_command(neo4j_group)
     main.add_command(token_group)
+    main.add_command(audit_command)
 
 
 _register_subcommands()

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from orggraph import __version__
+from orggraph.api.audit_types import AuditConnection
 from orggraph.api.context import Info
 from orggraph.api.gap_types import CoverageGapConnection, CoverageGapKind, GapCount
 from orggraph.api.types import (
@@ -184,3 +185,16 @@ class Query:
             year or date.today().year,
         )
         return [GapCount(kind=CoverageGapKind(kind.value), count=counts[kind]) for kind in GapKind]
+
+    @strawberry.field(description="Recorded changes, newest first (admins only).")
+    async def audit_log(
+        self,
+        info: Info,
+        first: PageSize = DEFAULT_PAGE_SIZE,
+        after: After = None,
+        subject: Annotated[
+            str | None, strawberry.argument(description="Only this subject's changes.")
+        ] = None,
+    ) -> AuditConnection:
+        page = await info.context.store.audit_entries(clamp_page_size(first), after, subject)
+        return AuditConnection.of(page)

@@ -1,11 +1,16 @@
-"""`orggraph token create`: sign a bearer token for a role and a scope."""
+"""`orggraph token create` signs a bearer token; `orggraph audit` reads the audit log."""
 
 from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
 
 import click
 
 from orggraph.auth.tokens import AuthError, Principal, Role, create_token, load_secret
 from orggraph.config import Settings
+from orggraph.domain.audit import AuditEntry
 
 
 @click.group("token")
@@ -45,3 +50,50 @@ def _seconds(ttl: str) -> int:
     if not number.isdigit() or int(number) <= 0:
         raise click.BadParameter(f"{ttl!r} is not a lifetime like 3600, 90m, 12h or 30d")
     return int(number) * (factor or 1)
+
+
+@click.command("audit")
+@click.option(
+    "--store",
+    "store_kind",
+    type=click.Choice(["memory", "neo4j"]),
+    default=None,
+    help="Store to read (default: $ORGGRAPH_STORE).",
+)
+@click.option("--subject", default=None, help="Only this subject's changes.")
+@click.option("--limit", default=50, show_default=True, help="How many entries (newest first).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+def audit_command(store_kind: str | None, subject: str | None, limit: int, as_json: bool) -> None:
+    """Show the audit log: every change made through the API, newest first."""
+    entries = asyncio.run(_read_audit(store_kind, subject, limit))
+    for entry in entries:
+        if as_json:
+            record = dataclasses.asdict(entry) | {"at": entry.at.isoformat()}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            targets = ",".join(entry.target_ids)
+            click.echo(
+                f"{entry.at:%Y-%m-%d %H:%M:%S} {entry.subject} ({entry.role}) "
+                f"{entry.action} {targets} {entry.arguments}"
+            )
+
+
+async def _read_audit(store_kind: str | None, subject: str | None, limit: int) -> list[AuditEntry]:
+    from orggraph.store import open_store
+
+    try:
+        store = await open_store(Settings.from_env(), store_kind)
+    except (ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        entries: list[AuditEntry] = []
+        after: str | None = None
+        while len(entries) < limit:
+            page = await store.audit_entries(min(500, limit - len(entries)), after, subject)
+            entries += page.items
+            if not page.has_next:
+                break
+            after = page.end_cursor
+        return entries
+    finally:
+        await store.close()

@@ -10,6 +10,8 @@ raw store, so no resolver can forget a check. The rules:
   scoped reads and writes raise UnknownIdError naming the id as asked.
 - `parent` and `ancestors` stop at the scope's unit; a cadre's households are only those
   inside the scope.
+- Every single write that succeeds is audited: who, when, the arguments, and the touched
+  nodes (with a household's cadres) before and after.
 - `dashboard` callers only read, and see personal fields masked (resident names, addresses,
   phone numbers); writing is ForbiddenError. Bulk writes and `clear` are for admins only.
 
@@ -19,11 +21,13 @@ Visibility costs at most four batched reads per call and is cached for the reque
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from datetime import date
-from typing import TypeVar
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from orggraph.auth.tokens import Principal, Role
+from orggraph.domain.audit import AuditEntry, new_audit_id
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -133,6 +137,49 @@ class ScopedStore:
     def _require_admin(self, action: str) -> None:
         if self.principal.role is not Role.ADMIN:
             raise ForbiddenError(f"only an admin may {action}")
+
+    # -- audit -----------------------------------------------------------------------------
+
+    async def _audited(
+        self,
+        action: str,
+        target_ids: Sequence[str],
+        arguments: Any,
+        write: Callable[[], Awaitable[T]],
+    ) -> T:
+        """Run a write and record it; a write that fails is not recorded (it changed nothing)."""
+        before = await self._snapshot(target_ids)
+        result = await write()
+        after = await self._snapshot(target_ids)
+        at = datetime.now(UTC)
+        await self.inner.record_audit(
+            AuditEntry(
+                id=new_audit_id(at),
+                at=at,
+                subject=self.principal.subject,
+                role=self.principal.role.value,
+                action=action,
+                target_ids=tuple(target_ids),
+                arguments=_json(arguments),
+                before=before,
+                after=after,
+            )
+        )
+        return result
+
+    async def _snapshot(self, ids: Sequence[str]) -> str:
+        nodes = await self.inner.get_nodes(ids)
+        households = [n.id for n in nodes if isinstance(n, Household)]
+        cadres = await self.inner.household_members_many(households) if households else []
+        return _json(
+            {
+                "nodes": {i: n for i, n in zip(ids, nodes, strict=True)},
+                "cadres": {
+                    h: [[c.member.id, c.mode.value, c.since] for c in rows]
+                    for h, rows in zip(households, cadres, strict=True)
+                },
+            }
+        )
 
     # -- masking ---------------------------------------------------------------------------
 
@@ -318,24 +365,38 @@ class ScopedStore:
         if unit.parent_id is None:
             self._require_admin("create a street")
         await self._require_visible(unit.parent_id)
-        return await self.inner.create_unit(unit)
+        return await self._audited(
+            "create_unit", [unit.id], unit, lambda: self.inner.create_unit(unit)
+        )
 
     async def rename_unit(self, unit_id: str, name: str) -> Unit:
         self._require_writer()
         await self._require_visible(unit_id)
-        return await self.inner.rename_unit(unit_id, name)
+        return await self._audited(
+            "rename_unit", [unit_id], {"name": name}, lambda: self.inner.rename_unit(unit_id, name)
+        )
 
     async def move_unit(self, unit_id: str, new_parent_id: str) -> Unit:
         self._require_writer()
         self._refuse_own_unit(unit_id, "move")
         await self._require_visible(unit_id, new_parent_id)
-        return await self.inner.move_unit(unit_id, new_parent_id)
+        return await self._audited(
+            "move_unit",
+            [unit_id],
+            {"parent_id": new_parent_id},
+            lambda: self.inner.move_unit(unit_id, new_parent_id),
+        )
 
     async def delete_unit(self, unit_id: str, cascade: bool = False) -> int:
         self._require_writer()
         self._refuse_own_unit(unit_id, "delete")
         await self._require_visible(unit_id)
-        return await self.inner.delete_unit(unit_id, cascade)
+        return await self._audited(
+            "delete_unit",
+            [unit_id],
+            {"cascade": cascade},
+            lambda: self.inner.delete_unit(unit_id, cascade),
+        )
 
     def _refuse_own_unit(self, unit_id: str, action: str) -> None:
         if self._scope is not None and unit_id == self._scope:
@@ -345,7 +406,12 @@ class ScopedStore:
         self._require_writer()
         await self._require_visible(household.parent_id)
         await self._refuse_hidden_existing(household.id)
-        return await self.inner.upsert_household(household)
+        return await self._audited(
+            "upsert_household",
+            [household.id],
+            household,
+            lambda: self.inner.upsert_household(household),
+        )
 
     async def upsert_member(self, member: Member) -> Member:
         self._require_writer()
@@ -355,7 +421,9 @@ class ScopedStore:
             )
         await self._require_visible(member.community_id)
         await self._refuse_hidden_existing(member.id)
-        return await self.inner.upsert_member(member)
+        return await self._audited(
+            "upsert_member", [member.id], member, lambda: self.inner.upsert_member(member)
+        )
 
     async def _refuse_hidden_existing(self, node_id: str) -> None:
         """An upsert must not overwrite something outside the scope; ids are global, so
@@ -367,17 +435,32 @@ class ScopedStore:
 
     async def upsert_work_unit(self, work_unit: WorkUnit) -> WorkUnit:
         self._require_writer()
-        return await self.inner.upsert_work_unit(work_unit)
+        return await self._audited(
+            "upsert_work_unit",
+            [work_unit.id],
+            work_unit,
+            lambda: self.inner.upsert_work_unit(work_unit),
+        )
 
     async def assign(self, assignment: Assignment) -> Assignment:
         self._require_writer()
         await self._require_visible(assignment.member_id, assignment.household_id)
-        return await self.inner.assign(assignment)
+        return await self._audited(
+            "assign",
+            [assignment.household_id, assignment.member_id],
+            assignment,
+            lambda: self.inner.assign(assignment),
+        )
 
     async def unassign(self, member_id: str, household_id: str) -> None:
         self._require_writer()
         await self._require_visible(member_id, household_id)
-        await self.inner.unassign(member_id, household_id)
+        await self._audited(
+            "unassign",
+            [household_id, member_id],
+            {"member_id": member_id, "household_id": household_id},
+            lambda: self.inner.unassign(member_id, household_id),
+        )
 
     async def transfer(
         self,
@@ -389,12 +472,19 @@ class ScopedStore:
     ) -> Assignment:
         self._require_writer()
         await self._require_visible(household_id, from_member_id, to_member_id)
-        return await self.inner.transfer(household_id, from_member_id, to_member_id, since, mode)
+        return await self._audited(
+            "transfer",
+            [household_id, from_member_id, to_member_id],
+            {"from": from_member_id, "to": to_member_id, "since": since, "mode": mode},
+            lambda: self.inner.transfer(household_id, from_member_id, to_member_id, since, mode),
+        )
 
     async def record_points(self, entry: PointsEntry) -> PointsEntry:
         self._require_writer()
         await self._require_visible(entry.member_id)
-        return await self.inner.record_points(entry)
+        return await self._audited(
+            "record_points", [entry.member_id], entry, lambda: self.inner.record_points(entry)
+        )
 
     # -- bulk writes: the importer's, for admins ------------------------------------------
 
@@ -421,3 +511,30 @@ class ScopedStore:
     async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
         self._require_admin("write in bulk")
         return await self.inner.record_points_many(entries)
+
+    # -- audit trail: admins read it ------------------------------------------------------
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        self._require_admin("write audit entries")
+        await self.inner.record_audit(entry)
+
+    async def audit_entries(
+        self, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, subject: str | None = None
+    ) -> Page[AuditEntry]:
+        self._require_admin("read the audit log")
+        return await self.inner.audit_entries(first, after, subject)
+
+
+def _json(value: Any) -> str:
+    """Stable JSON of domain values (dataclasses, enums, dates) for the audit trail."""
+    return json.dumps(value, default=_plain, ensure_ascii=False, sort_keys=True)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums: Level, Mode
+        return value.value
+    raise TypeError(f"cannot record {type(value).__name__} in the audit trail")
