@@ -1,32 +1,49 @@
-"""Domain errors reach clients with a stable `code` and the ids involved in `extensions`.
+"""Errors reach clients with a stable `code` in `extensions`, and nothing internal leaks.
 
-Resolvers just let `OrgGraphError` propagate; this extension labels it on the way out, so
-`{"message": "unknown node id: X", "extensions": {"code": "UNKNOWN_ID", "ids": ["X"]}}` is
-what a dashboard sees, whichever store raised it.
+- A domain error (`OrgGraphError`) keeps its message and gains `code` and `ids`, so
+  `{"message": "unknown node id: X", "extensions": {"code": "UNKNOWN_ID", "ids": ["X"]}}` is
+  what a dashboard sees, whichever store raised it.
+- Any other exception inside a resolver is a bug or an outage: it is logged with its
+  traceback and the client gets `internal error` with code `INTERNAL`, never the exception's
+  text (which could quote Cypher, paths or data).
+- Validation and syntax errors (no original exception) pass through unchanged.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from orggraph.domain.errors import OrgGraphError
 
+log = logging.getLogger("orggraph.api")
+
 
 class DomainErrorCodes(SchemaExtension):
-    """Adds `code` and `ids` to every error caused by an `OrgGraphError`."""
+    """Labels domain errors and masks unexpected ones (see the module docstring)."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if result is None or not result.errors:
             return
-        for error in result.errors:
-            cause = error.original_error
-            if isinstance(cause, OrgGraphError):
-                error.extensions = {
-                    **(error.extensions or {}),
-                    "code": cause.code,
-                    "ids": list(cause.ids),
-                }
+        result.errors = [_labelled(error) for error in result.errors]
+
+
+def _labelled(error: GraphQLError) -> GraphQLError:
+    cause = error.original_error
+    if cause is None or isinstance(cause, GraphQLError):
+        return error
+    if isinstance(cause, OrgGraphError):
+        error.extensions = {**(error.extensions or {}), "code": cause.code, "ids": list(cause.ids)}
+        return error
+    log.error("internal error at %s", error.path, exc_info=cause)
+    return GraphQLError(
+        "internal error",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL"},
+    )

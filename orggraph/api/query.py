@@ -25,6 +25,7 @@ from orggraph.api.types import (
     org_node,
 )
 from orggraph.domain import entities
+from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import GapKind
 from orggraph.store.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
 
@@ -89,7 +90,7 @@ class Query:
     @strawberry.field(description="Nodes by id, in the order asked; null where unknown.")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_PAGE_SIZE:
-            raise ValueError(f"nodes takes at most {MAX_PAGE_SIZE} ids, got {len(ids)}")
+            raise InvalidValueError(f"nodes takes at most {MAX_PAGE_SIZE} ids, got {len(ids)}")
         found = await info.context.loaders.node.load_many([str(i) for i in ids])
         return [any_node(node) if node is not None else None for node in found]
 
