@@ -1,0 +1,813 @@
+"""The embedded store: the organisation graph in this process, durable through a journal.
+
+Zero setup (a folder is all it needs) and the same answers as Neo4j: the contract suite runs
+against both. Every write takes the same three steps, so replaying the journal rebuilds
+exactly the state the live calls built:
+
+1. validate the whole call against the current state, raising the typed domain error before
+   anything is touched (so a failed call, single or bulk, changes nothing anywhere);
+2. append one journal record and fsync it (a bulk call is one record, whatever its size);
+3. apply the record to memory with `GraphState.apply`, the function replay uses too.
+
+The state, its layout and the apply functions live in `memory_state`, gap finding in
+`memory_gaps`; this module validates writes and answers reads.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+from typing import Generic, TypeVar, cast
+
+from orggraph.domain.audit import AuditEntry
+from orggraph.domain.entities import (
+    Assignment,
+    Counts,
+    Coverage,
+    Household,
+    Member,
+    Mode,
+    Node,
+    Page,
+    PointsEntry,
+    Unit,
+    WorkUnit,
+)
+from orggraph.domain.errors import (
+    CycleError,
+    DuplicateIdError,
+    InvalidValueError,
+    NotAssignedError,
+    RefusedDeleteError,
+    UnknownIdError,
+    WrongParentLevelError,
+)
+from orggraph.domain.gaps import Gap, GapKind, gap_cursor
+from orggraph.domain.levels import UNIT_LEVELS, Level
+from orggraph.domain.policy import Policy
+from orggraph.store.base import (
+    DEFAULT_PAGE_SIZE,
+    Changes,
+    ChildrenRequest,
+    CoverageRow,
+    CoverageSummary,
+    clamp_page_size,
+)
+from orggraph.store.journal import Journal, JsonObject, Limits, Record
+from orggraph.store.memory_gaps import GapKey, describe, find_gaps
+from orggraph.store.memory_state import (
+    HOUSEHOLD,
+    MEMBER,
+    POINTS,
+    UNIT,
+    WORK_UNIT,
+    Attrs,
+    GraphState,
+    Row,
+    Survey,
+    gc_paused,
+)
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+
+_PARENT_LEVEL = {level.value: level.parent_level for level in Level}
+"""By level value: plain ints hash in C, enum members in Python (this runs once a row)."""
+
+
+class _Plan(Generic[K]):
+    """A bulk call checked row by row: the latest row per key, and what each row did.
+
+    Earlier rows of the batch count as written when later rows are checked. Only keys whose
+    rows change something are journaled, once each, with their latest row.
+    """
+
+    def __init__(self, stored: Callable[[K], Row | None]) -> None:
+        self.latest: dict[K, Row] = {}
+        self._stored = stored
+        self._changed: dict[K, None] = {}
+        self._created = self._updated = self._unchanged = 0
+
+    def current(self, key: K) -> Row | None:
+        """The row as the batch has left it so far, else as stored, else None."""
+        row = self.latest.get(key)
+        return row if row is not None else self._stored(key)
+
+    def add(self, key: K, row: Row, current: Row | None) -> None:
+        if current is None:
+            self._created += 1
+        elif current == row:
+            self._unchanged += 1
+        else:
+            self._updated += 1
+        if current != row:
+            self._changed[key] = None
+        self.latest[key] = row
+
+    def rows(self) -> list[Row]:
+        return [self.latest[key] for key in self._changed]
+
+    def changes(self) -> Changes:
+        return Changes(self._created, self._updated, self._unchanged)
+
+
+V = TypeVar("V")
+
+
+class _ReadCache:
+    """Answers of whole-scope reads (counts, gaps), kept until the next write.
+
+    Dashboards ask the same scopes again and again between writes; a walk of the city costs a
+    fraction of a second. Bounded, so batched reads over many scopes cannot hoard memory.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._answers: dict[Hashable, object] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], V]) -> V:
+        if key in self._answers:
+            return cast(V, self._answers[key])
+        if len(self._answers) >= self.MAX_ENTRIES:
+            self._answers.clear()
+        answer = self._answers[key] = compute()
+        return answer
+
+    def clear(self) -> None:
+        self._answers.clear()
+
+
+class MemoryStore:
+    """`GraphStore` on a networkx graph in this process, durable through a journal.
+
+    No method suspends between checking a write and applying it, so calls from concurrent
+    asyncio tasks never interleave: each is atomic without a lock.
+    """
+
+    name = "memory"
+
+    def __init__(self, state: GraphState, journal: Journal) -> None:
+        self._state = state
+        self._journal = journal
+        self._read_cache = _ReadCache()
+
+    @classmethod
+    async def open(cls, data_dir: Path, limits: Limits | None = None) -> MemoryStore:
+        """Open (creating if needed) the store kept in `data_dir`, replaying its journal.
+
+        `limits` says when the journal is compacted; tests make it small.
+        """
+        state = GraphState()
+        with gc_paused():
+            journal = Journal.open(data_dir, state.restore, state.apply, limits)
+        store = cls(state, journal)
+        if journal.wants_compaction:
+            store._tidy()
+        return store
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        self._journal.check_open()
+
+    async def close(self) -> None:
+        """Compact (so the next open reads one snapshot, not a long journal) and unlock."""
+        if self._journal.closed:
+            return
+        if self._journal.has_records:
+            self._tidy()
+        self._journal.close()
+
+    async def clear(self) -> None:
+        self._commit("clear", {})
+        self._tidy()  # the snapshot of an empty store is tiny: drop the old one at once
+
+    async def compact(self) -> None:
+        """Fold the journal into a fresh snapshot now."""
+        self._compact()
+
+    def _compact(self) -> None:
+        with gc_paused():
+            self._journal.compact(self._state.export())
+
+    def _commit(self, op: str, args: JsonObject) -> None:
+        """Journal first, then apply: memory never holds a change the disk does not."""
+        seq = self._journal.append(op, args)
+        self._state.apply(Record(seq, op, args))
+        self._read_cache.clear()
+        if self._journal.wants_compaction:
+            self._tidy()
+
+    def _tidy(self) -> None:
+        """Compact as housekeeping: the writes are durable in the journal already, so a failure
+        (a full disk) is logged and retried after the next write, never reported as theirs."""
+        try:
+            self._compact()
+        except OSError as exc:
+            log.warning("compaction failed, the journal keeps every write: %s", exc)
+
+    def _commit_plan(self, op: str, plan: _Plan[K]) -> Changes:
+        """Journal a checked bulk call as one record; nothing at all if no row changes anything."""
+        rows = plan.rows()
+        if rows:
+            self._commit(op, {"rows": rows})
+        return plan.changes()
+
+    # -- single writes ----------------------------------------------------------------------
+
+    async def create_unit(self, unit: Unit) -> Unit:
+        if self._state.kind(unit.id) is not None:
+            raise DuplicateIdError([unit.id], self._what_is(unit.id))
+        await self.upsert_units([unit])
+        return self._unit(unit.id)
+
+    async def rename_unit(self, unit_id: str, name: str) -> Unit:
+        current = self._require(unit_id, UNIT, "unit")
+        await self.upsert_units([Unit(unit_id, name, current["level"], current["parent"])])
+        return self._unit(unit_id)
+
+    async def move_unit(self, unit_id: str, new_parent_id: str) -> Unit:
+        is_unit = self._state.kind(unit_id) == UNIT
+        if new_parent_id == unit_id or (is_unit and self._lies_below(new_parent_id, unit_id, {})):
+            raise CycleError(unit_id, new_parent_id)
+        current = self._require(unit_id, UNIT, "unit")
+        await self.upsert_units([Unit(unit_id, current["name"], current["level"], new_parent_id)])
+        return self._unit(unit_id)
+
+    async def delete_unit(self, unit_id: str, cascade: bool = False) -> int:
+        self._require_tree_node(unit_id)
+        child_count = len(self._state.succ[unit_id])
+        if child_count and not cascade:
+            raise RefusedDeleteError(unit_id, child_count)
+        removed = sum(1 for _ in self._state.subtree([unit_id]))
+        self._commit("delete", {"id": unit_id})
+        return removed
+
+    async def upsert_household(self, household: Household) -> Household:
+        await self.upsert_households([household])
+        return self._household(household.id)
+
+    async def upsert_member(self, member: Member) -> Member:
+        await self.upsert_members([member])
+        return self._member(member.id)
+
+    async def upsert_work_unit(self, work_unit: WorkUnit) -> WorkUnit:
+        await self.upsert_work_units([work_unit])
+        return self._work_unit(work_unit.id)
+
+    async def assign(self, assignment: Assignment) -> Assignment:
+        await self.assign_many([assignment])
+        return assignment
+
+    async def unassign(self, member_id: str, household_id: str) -> None:
+        self._require_cover(member_id, household_id)
+        self._commit("unassign", {"member": member_id, "household": household_id})
+
+    async def transfer(
+        self,
+        household_id: str,
+        from_member_id: str,
+        to_member_id: str,
+        since: date,
+        mode: Mode | None = None,
+    ) -> Assignment:
+        self._require(to_member_id, MEMBER, "member")
+        old = self._require_cover(from_member_id, household_id)
+        if to_member_id == from_member_id:
+            raise InvalidValueError(
+                f"cannot transfer {household_id} from {from_member_id} to the same member",
+                [household_id, from_member_id],
+            )
+        new_mode: Mode = mode or old["mode"]
+        self._commit(
+            "transfer",
+            {
+                "household": household_id,
+                "from": from_member_id,
+                "to": to_member_id,
+                "mode": new_mode.value,
+                "since": since.isoformat(),
+            },
+        )
+        kept = self._state.succ[to_member_id][household_id]
+        return Assignment(to_member_id, household_id, kept["mode"], kept["since"])
+
+    async def record_points(self, entry: PointsEntry) -> PointsEntry:
+        await self.record_points_many([entry])
+        return entry
+
+    # -- bulk writes: every row checked, then one journal record -----------------------------
+
+    async def upsert_units(self, units: Sequence[Unit]) -> Changes:
+        with gc_paused():
+            plan: _Plan[str] = _Plan(partial(self._stored, UNIT, self._state.unit_row))
+            for unit in units:
+                current = plan.current(unit.id)
+                self._check_unit(unit, current, plan.latest)
+                row = [unit.id, unit.name, unit.level._value_, unit.parent_id]
+                plan.add(unit.id, row, current)
+            return self._commit_plan("upsert_units", plan)
+
+    async def upsert_households(self, households: Sequence[Household]) -> Changes:
+        with gc_paused():
+            plan: _Plan[str] = _Plan(partial(self._stored, HOUSEHOLD, self._state.household_row))
+            for h in households:
+                current = plan.current(h.id)
+                self._check_parent(h.id, Level.HOUSEHOLD, h.parent_id, {})
+                plan.add(h.id, [h.id, h.name, h.parent_id, h.address, h.phone, h.central], current)
+            return self._commit_plan("upsert_households", plan)
+
+    async def upsert_members(self, members: Sequence[Member]) -> Changes:
+        with gc_paused():
+            plan: _Plan[str] = _Plan(partial(self._stored, MEMBER, self._state.member_row))
+            for m in members:
+                current = plan.current(m.id)
+                self._check_registration(m)
+                plan.add(m.id, [m.id, m.name, m.phone, m.work_unit_id, m.community_id], current)
+            return self._commit_plan("upsert_members", plan)
+
+    async def upsert_work_units(self, work_units: Sequence[WorkUnit]) -> Changes:
+        with gc_paused():
+            plan: _Plan[str] = _Plan(partial(self._stored, WORK_UNIT, self._state.work_unit_row))
+            for w in work_units:
+                plan.add(w.id, [w.id, w.name], plan.current(w.id))
+            return self._commit_plan("upsert_work_units", plan)
+
+    async def assign_many(self, assignments: Sequence[Assignment]) -> Changes:
+        with gc_paused():
+            plan: _Plan[tuple[str, str]] = _Plan(lambda pair: self._state.assignment_row(*pair))
+            for a in assignments:
+                self._require(a.member_id, MEMBER, "member")
+                self._require(a.household_id, HOUSEHOLD, "household")
+                pair = (a.member_id, a.household_id)
+                row = [a.member_id, a.household_id, a.mode._value_, a.since.isoformat()]
+                plan.add(pair, row, plan.current(pair))
+            return self._commit_plan("assign", plan)
+
+    async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
+        with gc_paused():
+            plan: _Plan[str] = _Plan(partial(self._stored, POINTS, self._state.points_row))
+            for e in entries:
+                current = plan.current(e.id)
+                self._require(e.member_id, MEMBER, "member")
+                row = [e.id, e.member_id, e.day.isoformat(), e.points, e.reason]
+                plan.add(e.id, row, current)
+            return self._commit_plan("record_points", plan)
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _stored(self, kind: str, row_of: Callable[[str], Row], node_id: str) -> Row | None:
+        """The stored row of `node_id` if it is a `kind`, None if free; DuplicateIdError else."""
+        found = self._state.kind(node_id)
+        if found is None:
+            return None
+        if found != kind:
+            raise DuplicateIdError([node_id], self._what_is(node_id))
+        return row_of(node_id)
+
+    def _check_unit(self, unit: Unit, current: Row | None, batch: dict[str, Row]) -> None:
+        """Same level as stored, no cycle, a parent one level up: checked in that order."""
+        if current is not None:
+            if current[2] != unit.level._value_:
+                raise DuplicateIdError([unit.id], f"it is a {Level(current[2]).label}")
+            new_parent = unit.parent_id if current[3] != unit.parent_id else None
+            if new_parent is not None and self._lies_below(new_parent, unit.id, batch):
+                raise CycleError(unit.id, new_parent)
+        self._check_parent(unit.id, unit.level, unit.parent_id, batch)
+
+    def _check_parent(
+        self, child_id: str, level: Level, parent_id: str | None, batch: dict[str, Row]
+    ) -> None:
+        """The parent exists (stored or earlier in the batch) and sits one level up."""
+        expected = _PARENT_LEVEL[level._value_]
+        if parent_id is None:
+            if expected is not None:
+                raise WrongParentLevelError(child_id, level.label, None, expected.label)
+            return
+        batch_row = batch.get(parent_id)
+        found = batch_row[2] if batch_row else self._unit_level_value(parent_id)
+        if expected is None or found != expected._value_:
+            label = Level(found).label if found else self._state.label(parent_id)
+            raise WrongParentLevelError(child_id, level.label, parent_id, label or "?")
+
+    def _unit_level_value(self, node_id: str) -> int | None:
+        """The level value of a stored unit; None for another kind; UnknownIdError if free."""
+        attrs = self._state.nodes.get(node_id)
+        if attrs is not None:
+            value: int | None = attrs["level"]._value_ if attrs["k"] == UNIT else None
+            return value
+        if node_id not in self._state.points:
+            raise UnknownIdError([node_id], "parent")
+        return None
+
+    def _check_registration(self, member: Member) -> None:
+        """A cadre's work unit must exist, and their community must be a community."""
+        if member.work_unit_id is not None:
+            self._require(member.work_unit_id, WORK_UNIT, "work unit")
+        community = member.community_id
+        if community is None:
+            return
+        label = self._state.label(community)
+        if label is None:
+            raise UnknownIdError([community], "community")
+        if label != Level.COMMUNITY.label:
+            raise WrongParentLevelError(member.id, "Member", community, label)
+
+    def _lies_below(self, node_id: str, unit_id: str, batch: dict[str, Row]) -> bool:
+        """Whether `node_id` is `unit_id` or under it, with parents as the batch leaves them."""
+        current: str | None = node_id
+        while current is not None:
+            if current == unit_id:
+                return True
+            if current in batch:
+                current = batch[current][3]
+            else:
+                attrs = self._state.nodes.get(current)
+                current = attrs.get("parent") if attrs is not None else None
+        return False
+
+    def _require(self, node_id: str, kind: str, what: str) -> Attrs:
+        """The attributes of `node_id`, which must be a `kind`; UnknownIdError otherwise."""
+        attrs = self._state.nodes.get(node_id)
+        if attrs is None or attrs["k"] != kind:
+            raise UnknownIdError([node_id], what)
+        return attrs
+
+    def _is_tree_node(self, node_id: str) -> bool:
+        return self._state.kind(node_id) in (UNIT, HOUSEHOLD)
+
+    def _require_tree_node(self, node_id: str) -> None:
+        if not self._is_tree_node(node_id):
+            raise UnknownIdError([node_id], "unit or household")
+
+    def _require_cover(self, member_id: str, household_id: str) -> Attrs:
+        """The edge of an assignment: UnknownIdError for either id, then NotAssignedError."""
+        self._require(member_id, MEMBER, "member")
+        self._require(household_id, HOUSEHOLD, "household")
+        data = self._state.succ[member_id].get(household_id)
+        if data is None:
+            raise NotAssignedError(member_id, household_id)
+        return data
+
+    def _what_is(self, node_id: str) -> str:
+        return f"it is a {self._state.label(node_id)}"
+
+    # -- reads ------------------------------------------------------------------------------
+
+    async def get_node(self, node_id: str) -> Node | None:
+        return self._node(node_id)
+
+    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node | None]:
+        return [self._node(node_id) for node_id in node_ids]
+
+    async def ancestors(self, node_id: str) -> list[Unit]:
+        self._require_tree_node(node_id)
+        return self._ancestors(node_id)
+
+    def _ancestors(self, node_id: str) -> list[Unit]:
+        """The units above a unit or household, the street first; [] for anything else."""
+        attrs = self._state.nodes.get(node_id)
+        above: list[Unit] = []
+        parent = attrs.get("parent") if attrs is not None else None
+        while parent is not None:
+            above.append(self._unit(parent))
+            parent = above[-1].parent_id
+        above.reverse()
+        return above
+
+    async def children(
+        self, parent_id: str | None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[Unit | Household]:
+        if parent_id is not None and not self._is_tree_node(parent_id):
+            raise UnknownIdError([parent_id], "unit")
+        return self._children(ChildrenRequest(parent_id, first, after))
+
+    def _children(self, request: ChildrenRequest) -> Page[Unit | Household]:
+        """A page of children by id; an empty page for an id with none (or an unknown one)."""
+        if request.parent_id is None:
+            ids = sorted(self._state.streets)
+        elif self._is_tree_node(request.parent_id):  # a cadre's out-edges are not children
+            ids = sorted(self._state.succ[request.parent_id])
+        else:
+            ids = []
+        after = request.after
+        start = bisect_right(ids, after) if after is not None else 0
+        page_ids = ids[start : start + clamp_page_size(request.first)]
+        items: list[Unit | Household] = [self._tree_node(i) for i in page_ids]
+        has_next = start + len(page_ids) < len(ids)
+        return Page(items, has_next, len(ids), page_ids[-1] if page_ids else after)
+
+    async def counts(self, scope_id: str | None = None) -> Counts:
+        """Walks the subtree once; the answer is kept until the next write (dashboards repeat)."""
+        return self._counts(scope_id)
+
+    def _counts(self, scope_id: str | None) -> Counts:
+        survey = self._survey(scope_id)
+        cached = self._read_cache.get(("counts", scope_id), lambda: self._count(survey))
+        return replace(cached, units=dict(cached.units))  # callers may not change the cached one
+
+    def _survey(self, scope_id: str | None) -> Survey:
+        """One walk of a scope (the whole city for None), shared by counts, gaps and search
+        until the next write. UnknownIdError for an unknown scope."""
+        if scope_id is None:
+            roots = list(self._state.streets)
+        else:
+            self._require_tree_node(scope_id)
+            roots = [scope_id]
+        return self._read_cache.get(("survey", scope_id), lambda: self._state.survey(roots))
+
+    def _count(self, survey: Survey) -> Counts:
+        units = dict.fromkeys(UNIT_LEVELS, 0)
+        for unit_id in survey.units:
+            units[self._state.nodes[unit_id]["level"]] += 1
+        return Counts(
+            units=units,
+            households=len(survey.households),
+            central_households=survey.central,
+            covered_households=len(survey.households) - len(survey.uncovered),
+            members=len(survey.registered),
+            covering_members=len(survey.covering),
+            assignments=survey.assignments,
+        )
+
+    async def member_households(self, member_id: str) -> list[Coverage]:
+        self._require(member_id, MEMBER, "member")
+        return self._member_households(member_id)
+
+    def _member_households(self, member_id: str) -> list[Coverage]:
+        if self._state.kind(member_id) != MEMBER:
+            return []
+        member = self._member(member_id)
+        covered = self._state.covered(member_id)
+        return [
+            Coverage(member, self._household(h), covered[h]["mode"], covered[h]["since"])
+            for h in sorted(covered)
+        ]
+
+    async def household_members(self, household_id: str) -> list[Coverage]:
+        self._require(household_id, HOUSEHOLD, "household")
+        return self._household_members(household_id)
+
+    def _household_members(self, household_id: str) -> list[Coverage]:
+        if self._state.kind(household_id) != HOUSEHOLD:
+            return []
+        household = self._household(household_id)
+        covering = self._state.covering(household_id)
+        return [
+            Coverage(self._member(m), household, covering[m]["mode"], covering[m]["since"])
+            for m in sorted(covering)
+        ]
+
+    async def member_points(self, member_id: str, year: int) -> list[PointsEntry]:
+        self._require(member_id, MEMBER, "member")
+        return self._member_points(member_id, year)
+
+    def _member_points(self, member_id: str, year: int) -> list[PointsEntry]:
+        entries = []
+        for entry_id in self._state.member_points.get(member_id, ()):
+            _, day, points, reason = self._state.points[entry_id]
+            if day.year == year:
+                entries.append(PointsEntry(entry_id, member_id, day, points, reason))
+        entries.sort(key=lambda e: (e.day, e.id))
+        return entries
+
+    async def search(
+        self,
+        text: str,
+        level: Level | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        scope_id: str | None = None,
+    ) -> Page[Unit | Household | Member]:
+        needle = text.strip().lower()
+        if not needle:
+            raise InvalidValueError("search text must not be blank")
+        prefix, contains = self._matches(needle, level, self._search_candidates(scope_id))
+        keys = [(0, i) for i in prefix] + [(1, i) for i in contains]
+        start = bisect_right(keys, _parse_search_cursor(after)) if after is not None else 0
+        page = keys[start : start + clamp_page_size(first)]
+        items: list[Unit | Household | Member] = [self._searchable(i) for _, i in page]
+        has_next = start + len(page) < len(keys)
+        cursor = _search_cursor(page[-1]) if page else after
+        return Page(items, has_next, len(keys), cursor)
+
+    def _search_candidates(self, scope_id: str | None) -> Iterable[str]:
+        """Every node for the city; else the scope's units, households and cadres."""
+        if scope_id is None:
+            return self._state.nodes
+        survey = self._survey(scope_id)
+        return [*survey.units, *survey.households, *(survey.registered | survey.covering)]
+
+    def _matches(
+        self, needle: str, level: Level | None, candidates: Iterable[str]
+    ) -> tuple[list[str], list[str]]:
+        """Ids whose lower-cased name starts with, or else contains, `needle`; each sorted."""
+        prefix: list[str] = []
+        contains: list[str] = []
+        nodes = self._state.nodes
+        for node_id in candidates:
+            attrs = nodes[node_id]
+            if not _searched(attrs, level):
+                continue
+            name = attrs["name"].lower()
+            if name.startswith(needle):
+                prefix.append(node_id)
+            elif needle in name:
+                contains.append(node_id)
+        prefix.sort()
+        contains.sort()
+        return prefix, contains
+
+    # -- batched reads: the single reads, quiet about unknown ids -----------------------------
+
+    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit]]:
+        return [self._ancestors(node_id) for node_id in node_ids]
+
+    async def children_many(
+        self, requests: Sequence[ChildrenRequest]
+    ) -> list[Page[Unit | Household]]:
+        return [self._children(request) for request in requests]
+
+    async def counts_many(self, scope_ids: Sequence[str]) -> list[Counts]:
+        return [
+            self._counts(scope_id) if self._is_tree_node(scope_id) else Counts()
+            for scope_id in scope_ids
+        ]
+
+    async def member_households_many(self, member_ids: Sequence[str]) -> list[list[Coverage]]:
+        return [self._member_households(member_id) for member_id in member_ids]
+
+    async def household_members_many(self, household_ids: Sequence[str]) -> list[list[Coverage]]:
+        return [self._household_members(household_id) for household_id in household_ids]
+
+    async def member_points_many(
+        self, member_ids: Sequence[str], year: int
+    ) -> list[list[PointsEntry]]:
+        return [self._member_points(member_id, year) for member_id in member_ids]
+
+    # -- coverage and gaps ------------------------------------------------------------------
+
+    async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
+        counts = self._counts(scope_id)
+        children = sorted(self._state.streets if scope_id is None else self._state.succ[scope_id])
+        rows = [CoverageRow(self._tree_node(child), self._counts(child)) for child in children]
+        return CoverageSummary(counts, rows)
+
+    async def gaps(
+        self,
+        scope_id: str | None,
+        kinds: Sequence[GapKind],
+        policy: Policy,
+        year: int,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[Gap]:
+        wanted = {kind.rank for kind in kinds}
+        keys = [key for key in self._gap_keys(scope_id, policy, year) if key.rank in wanted]
+        start = 0
+        if after is not None:
+            start = bisect_right(
+                keys, _parse_gap_cursor(after), key=lambda k: (k.rank, k.subject_id)
+            )
+        page = keys[start : start + clamp_page_size(first)]
+        items = [describe(self._state, key, policy, year) for key in page]
+        has_next = start + len(page) < len(keys)
+        return Page(items, has_next, len(keys), gap_cursor(items[-1]) if items else after)
+
+    async def gap_counts(
+        self, scope_id: str | None, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
+        ranks = Counter(key.rank for key in self._gap_keys(scope_id, policy, year))
+        return {kind: ranks[kind.rank] for kind in GapKind}
+
+    def _gap_keys(self, scope_id: str | None, policy: Policy, year: int) -> list[GapKey]:
+        """Every gap of a scope, found once until the next write (pages and counts share it)."""
+        survey = self._survey(scope_id)
+        return self._read_cache.get(
+            ("gaps", scope_id, policy, year), lambda: find_gaps(self._state, survey, policy, year)
+        )
+
+    # -- audit ------------------------------------------------------------------------------
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        if entry.id in self._state.audit:
+            raise DuplicateIdError([entry.id], "an audit entry")
+        row = [
+            entry.id,
+            entry.at.isoformat(),
+            entry.subject,
+            entry.role,
+            entry.action,
+            list(entry.target_ids),
+            entry.arguments,
+            entry.before,
+            entry.after,
+        ]
+        self._commit("record_audit", {"rows": [row]})
+
+    async def audit_entries(
+        self,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        subject: str | None = None,
+    ) -> Page[AuditEntry]:
+        """Newest first: the page ends just before `after` in the id-ordered list."""
+        ids = self._state.audit_ids
+        if subject is not None:
+            ids = self._state.audit_by_subject.get(subject, [])
+        end = bisect_left(ids, after) if after is not None else len(ids)
+        start = max(0, end - clamp_page_size(first))
+        items = [_audit_entry(self._state.audit[i]) for i in reversed(ids[start:end])]
+        return Page(items, start > 0, len(ids), items[-1].id if items else after)
+
+    # -- values built from the graph ----------------------------------------------------------
+
+    def _node(self, node_id: str) -> Node | None:
+        attrs = self._state.nodes.get(node_id)
+        if attrs is None:
+            return None
+        if attrs["k"] in (UNIT, HOUSEHOLD):
+            return self._tree_node(node_id)
+        return self._member(node_id) if attrs["k"] == MEMBER else self._work_unit(node_id)
+
+    def _tree_node(self, node_id: str) -> Unit | Household:
+        is_unit = self._state.nodes[node_id]["k"] == UNIT
+        return self._unit(node_id) if is_unit else self._household(node_id)
+
+    def _searchable(self, node_id: str) -> Unit | Household | Member:
+        if self._state.nodes[node_id]["k"] == MEMBER:
+            return self._member(node_id)
+        return self._tree_node(node_id)
+
+    def _unit(self, unit_id: str) -> Unit:
+        a = self._state.nodes[unit_id]
+        return Unit(unit_id, a["name"], a["level"], a["parent"])
+
+    def _household(self, household_id: str) -> Household:
+        a = self._state.nodes[household_id]
+        return Household(
+            household_id, a["name"], a["parent"], a["address"], a["phone"], a["central"]
+        )
+
+    def _member(self, member_id: str) -> Member:
+        a = self._state.nodes[member_id]
+        return Member(member_id, a["name"], a["phone"], a["work_unit"], a["community"])
+
+    def _work_unit(self, work_unit_id: str) -> WorkUnit:
+        return WorkUnit(work_unit_id, self._state.nodes[work_unit_id]["name"])
+
+
+def _searched(attrs: Attrs, level: Level | None) -> bool:
+    """Whether search looks at a node: with a level only that level, else all but work units."""
+    kind: str = attrs["k"]
+    if level is None:
+        return kind != WORK_UNIT
+    if kind == UNIT:
+        return attrs["level"] is level
+    return kind == HOUSEHOLD and level is Level.HOUSEHOLD
+
+
+_SEARCH_GROUPS = ("p", "c")
+"""Cursor prefixes of the two search groups: prefix matches, then contains matches."""
+
+
+def _search_cursor(key: tuple[int, str]) -> str:
+    return f"{_SEARCH_GROUPS[key[0]]}:{key[1]}"
+
+
+def _parse_search_cursor(cursor: str) -> tuple[int, str]:
+    group, sep, node_id = cursor.partition(":")
+    if not sep or group not in _SEARCH_GROUPS:
+        raise InvalidValueError(f"search cursor {cursor!r} was not made by this store")
+    return _SEARCH_GROUPS.index(group), node_id
+
+
+def _parse_gap_cursor(cursor: str) -> tuple[int, str]:
+    """The (kind rank, subject id) a gap cursor from `gap_cursor` stands for."""
+    rank, sep, subject_id = cursor.partition(":")
+    if not sep or not rank.isdigit():
+        raise InvalidValueError(f"gap cursor {cursor!r} was not made by this store")
+    return int(rank), subject_id
+
+
+def _audit_entry(row: Row) -> AuditEntry:
+    entry_id, at, subject, role, action, target_ids, arguments, before, after = row
+    return AuditEntry(
+        entry_id,
+        datetime.fromisoformat(at),
+        subject,
+        role,
+        action,
+        tuple(target_ids),
+        arguments,
+        before,
+        after,
+    )
