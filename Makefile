@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml
 
 ## serve: run the GraphQL service on the embedded store (http://127.0.0.1:8000/graphql)
 serve: $(STAMP)
-	ORGGRAPH_DATA_DIR=$${ORGGRAPH_DATA_DIR:-data} $(BIN)/orggraph serve
+	ORGGRAPH_DATA_DIR=$${ORGGRAPH_DATA_DIR:-data} ORGGRAPH_JWT_SECRET_FILE=$${ORGGRAPH_JWT_SECRET_FILE:-data/jwt-secret} \
+		$(BIN)/orggraph serve --demo --print-admin-token
 
 ## test: start the local Neo4j test server, run every test, stop the server (even on failure)
 test: $(STAMP)

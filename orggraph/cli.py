@@ -34,7 +34,14 @@ def main() -> None:
     is_flag=True,
     help="Print a week-long admin token and the header to paste into GraphiQL.",
 )
-def serve(store: str | None, host: str | None, port: int | None, print_admin_token: bool) -> None:
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="If the store is empty, first load the generated Qianjiang city (scale 1).",
+)
+def serve(
+    store: str | None, host: str | None, port: int | None, print_admin_token: bool, demo: bool
+) -> None:
     """Run the GraphQL API (GraphiQL at /graphql, /healthz, /readyz).
 
     Every GraphQL request needs `Authorization: Bearer <token>` (see `orggraph token create`).
@@ -50,6 +57,7 @@ def serve(store: str | None, host: str | None, port: int | None, print_admin_tok
             port=port or settings.port,
         ),
         print_admin_token,
+        demo,
     )
 
 
@@ -65,10 +73,12 @@ def _register_subcommands() -> None:
     """Attach the command groups that live beside the code they drive."""
     from orggraph.auth.cli import audit_command, token_group
     from orggraph.localneo4j.cli import neo4j_group
+    from orggraph.reports.cli import report_group
 
     main.add_command(neo4j_group)
     main.add_command(token_group)
     main.add_command(audit_command)
+    main.add_command(report_group)
 
 
 _register_subcommands()

@@ -16,15 +16,25 @@ from orggraph.store import open_store
 DEMO_TOKEN_TTL_S = 7 * 24 * 3600
 
 
-def serve(settings: Settings, print_admin_token: bool = False) -> None:
+def serve(settings: Settings, print_admin_token: bool = False, demo: bool = False) -> None:
     """Run the service until interrupted.
 
     The store is opened before the port is bound, so a misconfigured store fails at once
-    with its own message instead of at the first request. The signing secret is created on
-    first start; with `print_admin_token` a newcomer gets a week-long admin token at once.
+    with its own message instead of at the first request; it is opened in the server's own
+    event loop (the Neo4j driver must not change loops). The signing secret is created on
+    first start; with `print_admin_token` a newcomer gets a week-long admin token at once, and
+    with `demo` an empty store first receives the generated Qianjiang city.
     """
+    asyncio.run(_serve(settings, print_admin_token, demo))
+
+
+async def _serve(settings: Settings, print_admin_token: bool, demo: bool) -> None:
     secret = load_secret(settings.api.secret_file, create=True)
-    store = asyncio.run(open_store(settings))
+    store = await open_store(settings)
+    if demo:
+        from orggraph.demo import ensure_demo_city
+
+        await ensure_demo_city(store)
     options = AppOptions(
         graphiql=settings.api.graphiql,
         limits=Limits(introspection=settings.api.introspection),
@@ -32,13 +42,16 @@ def serve(settings: Settings, print_admin_token: bool = False) -> None:
     )
     app = create_app(store, settings.policy, secret, options)
     if print_admin_token:
-        token = create_token(secret, Principal("demo-admin", Role.ADMIN, None), DEMO_TOKEN_TTL_S)
-        url = f"http://{settings.host}:{settings.port}/graphql"
-        click.echo(
-            f"\nGraphiQL: {url}\nAdmin token (valid 7 days). In GraphiQL's Headers tab paste:\n"
-            f'  {{"Authorization": "Bearer {token}"}}\n'
-            f"or from a shell:\n  curl -s {url} -H 'Authorization: Bearer {token}' "
-            "-H 'content-type: application/json' -d '{\"query\": \"{ streets { id name } }\"}'\n"
-        )
+        _print_admin_token(secret, f"http://{settings.host}:{settings.port}/graphql")
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
-    uvicorn.Server(config).run()
+    await uvicorn.Server(config).serve()
+
+
+def _print_admin_token(secret: str, url: str) -> None:
+    token = create_token(secret, Principal("demo-admin", Role.ADMIN, None), DEMO_TOKEN_TTL_S)
+    click.echo(
+        f"\nGraphiQL: {url}\nAdmin token (valid 7 days). In GraphiQL's Headers tab paste:\n"
+        f'  {{"Authorization": "Bearer {token}"}}\n'
+        f"or from a shell:\n  curl -s {url} -H 'Authorization: Bearer {token}' "
+        "-H 'content-type: application/json' -d '{\"query\": \"{ streets { id name } }\"}'\n"
+    )

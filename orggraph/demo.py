@@ -1,0 +1,34 @@
+"""The demo city behind `make serve`: the Qianjiang profile at scale 1, generated and imported
+through the same ledger path an organiser's spreadsheets take, only when the store is empty."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from orggraph.importer.run import import_ledger
+from orggraph.ledger.writer import write_ledger
+from orggraph.seed.generate import generate_city
+from orggraph.seed.profile import load_profile
+from orggraph.store.base import GraphStore
+
+DEMO_PROFILE = "qianjiang"
+DEMO_SEED = 1
+
+
+async def ensure_demo_city(store: GraphStore) -> bool:
+    """Load the demo city into an empty store; return whether it loaded one."""
+    counts = await store.counts()
+    if sum(counts.units.values()) or counts.households:
+        return False
+    click.echo(f"Empty store: generating the {DEMO_PROFILE} city (scale 1) and importing it...")
+    city = generate_city(load_profile(DEMO_PROFILE), 1.0, DEMO_SEED)
+    with tempfile.TemporaryDirectory(prefix="orggraph-demo-") as folder:
+        ledger_dir = Path(folder) / "ledger"
+        write_ledger(city, ledger_dir, "csv")
+        report = await import_ledger(ledger_dir, store)
+    if report.problems:
+        raise click.ClickException(f"the demo ledger did not import: {report.problems[0]}")
+    return True
