@@ -6,13 +6,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from contract.conftest import (  # noqa: F401 - the store fixtures, over both kinds
-    backend,
-    city,
-    neo4j_session_store,
-    store,
-    store_kind,
-)
 
 from orggraph.api.app import create_app
 from orggraph.auth.tokens import Principal, Role, create_token

@@ -1,0 +1,1 @@
+"""The store contract suite: every test runs once per `GraphStore` implementation."""

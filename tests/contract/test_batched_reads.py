@@ -1,0 +1,100 @@
+"""Batched reads: each answers like the single read, in the order asked, quiet on unknown ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from orggraph.store.base import ChildrenRequest, GraphStore
+
+from .city import HAND_COUNTS, City
+from .helpers import figures, ids
+
+pytestmark = pytest.mark.contract
+
+
+async def test_ancestors_many(store: GraphStore, city: City) -> None:
+    asked = ["h01", "x-missing", "c3", "s1", "h01"]
+    assert await store.ancestors_many(asked) == [
+        [city.unit(u) for u in ("s1", "c1", "b1", "g1")],
+        [],
+        [city.unit("s2")],
+        [],
+        [city.unit(u) for u in ("s1", "c1", "b1", "g1")],
+    ]
+
+
+async def test_children_many_pages_like_children(store: GraphStore, city: City) -> None:
+    pages = await store.children_many(
+        [
+            ChildrenRequest(None),
+            ChildrenRequest("g5", first=3),
+            ChildrenRequest("x-missing"),
+            ChildrenRequest("b5"),
+            ChildrenRequest("g5", first=0),
+        ]
+    )
+    assert [ids(page.items) for page in pages] == [
+        ["s1", "s2"],
+        ["h14", "h15", "h16"],
+        [],
+        [],
+        ["h14"],
+    ]
+    assert [(page.total, page.has_next) for page in pages] == [
+        (2, False),
+        (7, True),
+        (0, False),
+        (0, False),
+        (7, True),
+    ]
+    assert pages[0].items == [city.unit("s1"), city.unit("s2")]
+
+    (rest,) = await store.children_many([ChildrenRequest("g5", 10, pages[1].end_cursor)])
+    assert ids(rest.items) == ["h17", "h18", "h19", "h20"]
+    assert rest.has_next is False
+
+
+async def test_counts_many(store: GraphStore, city: City) -> None:
+    asked = ["s1", "x-missing", "h01", "g6", "c2"]
+    got = await store.counts_many(asked)
+    assert [figures(counts) for counts in got] == [
+        (0,) * 10 if scope == "x-missing" else HAND_COUNTS[scope] for scope in asked
+    ]
+
+
+async def test_member_households_many(store: GraphStore, city: City) -> None:
+    assert await store.member_households_many(["m3", "x-missing", "m6", "m2"]) == [
+        [city.coverage("m3", h) for h in ("h06", "h10", "h11")],
+        [],
+        [],
+        [city.coverage("m2", "h01"), city.coverage("m2", "h08")],
+    ]
+
+
+async def test_household_members_many(store: GraphStore, city: City) -> None:
+    assert await store.household_members_many(["h14", "h-missing", "h04", "h12"]) == [
+        [city.coverage("m4", "h14"), city.coverage("m5", "h14")],
+        [],
+        [],
+        [city.coverage("m8", "h12")],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(2024, [["p6"], ["p4", "p1", "p3", "p2"], [], []]), (2025, [[], ["p5"], ["p7"], []])],
+)
+async def test_member_points_many(
+    store: GraphStore, city: City, year: int, expected: list[list[str]]
+) -> None:
+    got = await store.member_points_many(["m2", "m1", "m3", "m6"], year)
+    assert got == [[city.points[p] for p in entries] for entries in expected]
+
+
+async def test_batched_reads_of_nothing(store: GraphStore, city: City) -> None:
+    assert await store.ancestors_many([]) == []
+    assert await store.children_many([]) == []
+    assert await store.counts_many([]) == []
+    assert await store.member_households_many([]) == []
+    assert await store.household_members_many([]) == []
+    assert await store.member_points_many([], 2024) == []
