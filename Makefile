@@ -13,7 +13,7 @@ TEST_ENV := ORGGRAPH_NEO4J_INSTANCE=test ORGGRAPH_NEO4J_BOLT_PORT=17687 \
 	ORGGRAPH_NEO4J_HTTP_PORT=17474 NEO4J_URI=bolt://127.0.0.1:17687 NEO4J_PASSWORD=orggraph-test \
 	ORGGRAPH_FORBID_SKIPS=1
 
-.PHONY: serve test lint format clean
+.PHONY: serve test chromium lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,19 @@ serve: $(STAMP)
 		$(BIN)/orggraph serve --demo --print-admin-token
 
 ## test: start the local Neo4j test server, run every test, stop the server (even on failure)
-test: $(STAMP)
+test: $(STAMP) chromium
 	@export $(TEST_ENV); \
 	trap '$(BIN)/orggraph neo4j stop' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(BIN)/orggraph neo4j start && $(BIN)/pytest $(PYTEST_ARGS)
+
+## chromium: Debian's headless Chromium and CJK fonts for the browser tests (skipped if present)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -q && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	fi
 
 ## lint: formatting, lint and types, as CI checks them
 lint: $(STAMP)

@@ -15,7 +15,6 @@ from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.memory import MemoryStore
 
-
 SECRET = "app-tests-signing-secret-0123456789abcdef"
 ADMIN_HEADER = {
     "Authorization": "Bearer " + create_token(SECRET, Principal("t", Role.ADMIN, None), 600)

@@ -124,15 +124,15 @@ def start_command(
         timeout=timeout,
     )
     try:
-        result = server.start(settings)
-    except (server.LocalNeo4jError, OSError) as exc:
+        result = server.start(settings, Settings.from_env().policy)
+    except (server.LocalNeo4jError, OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Neo4j {server.NEO4J_VERSION} is running "
         f"(instance {settings.instance!r}, pid {result.pid})."
     )
     click.echo(f"  Bolt:    {result.bolt_uri}")
-    click.echo(f"  Browser: {result.browser_url}")
+    click.echo(f"  Browser: {result.browser_url} (opens orggraph's guide after connecting)")
     click.echo(f"  User:    {server.NEO4J_USER} (password from NEO4J_PASSWORD)")
     click.echo(f"  Home:    {result.home}")
 

@@ -15,6 +15,9 @@ Why it works this way:
 * The server is started in a session of its own (``start_new_session``): it must outlive the
   command that started it, and a test runner's teardown or a timeout wrapper that kills its own
   process group must not take the database down by accident.
+* Neo4j Browser is served with orggraph's style and guide for organisers: every start writes
+  the instance's ``web/neo4j-browser.zip`` and the post-connect commands in neo4j.conf
+  (``browser.py`` says how and why).
 * "Started" means an actual Bolt query (``RETURN 1``) succeeded with the configured password, not
   merely that the launcher returned, so callers can use the server as soon as ``start`` returns.
 
@@ -42,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orggraph.config import LocalNeo4jSettings
+from orggraph.domain.policy import Policy
+from orggraph.localneo4j import browser
 
 NEO4J_VERSION = "5.26.30"
 """The Neo4j server version assembled; 5.26 is the LTS line that still runs on Java 17."""
@@ -452,7 +457,8 @@ def _run_maven(mvn: str, pom: Path, output_dir: Path) -> None:
 
 
 def render_config(settings: LocalNeo4jSettings, home: Path) -> str:
-    """neo4j.conf for an instance: loopback only, the configured ports and memory, no HTTPS.
+    """neo4j.conf for an instance: loopback only, the configured ports and memory, no HTTPS,
+    and Neo4j Browser told where orggraph's style and guide are.
 
     The advertised Bolt address is set as well as the listening one: otherwise the discovery
     document at / and Neo4j Browser still point clients at 7687. The initial heap is 256m, or
@@ -486,6 +492,8 @@ def render_config(settings: LocalNeo4jSettings, home: Path) -> str:
         f"server.directories.import={home / 'import'}",
         "dbms.usage_report.enabled=false",
         "server.jvm.additional=-XX:+ExitOnOutOfMemoryError",
+        "# Neo4j Browser loads orggraph's style and guide after connecting (see browser.py).",
+        *(f"{key}={value}" for key, value in browser.browser_config(settings.http_port).items()),
     ]
     return "\n".join(lines) + "\n"
 
@@ -682,14 +690,15 @@ def status(settings: LocalNeo4jSettings) -> ServerStatus:
     )
 
 
-def start(settings: LocalNeo4jSettings) -> ServerStatus:
+def start(settings: LocalNeo4jSettings, policy: Policy | None = None) -> ServerStatus:
     """Start the instance and return once a Bolt query succeeds; harmless if already running.
 
-    Assembles the jars first if needed, rewrites neo4j.conf, sets the initial password before
-    the first start, refuses clearly when another program holds a port, and starts the server
-    in a session of its own so it outlives this process. If the server dies or does not answer
-    within ``settings.start_timeout_s``, it is stopped again and the error carries the end of
-    Neo4j's log.
+    Assembles the jars first if needed, rewrites neo4j.conf, writes Neo4j Browser with
+    orggraph's guide and style (its queries' parameters set from `policy`), sets the initial
+    password before the first start, refuses clearly when another program holds a port, and
+    starts the server in a session of its own so it outlives this process. If the server dies
+    or does not answer within ``settings.start_timeout_s``, it is stopped again and the error
+    carries the end of Neo4j's log.
     """
     _validate(settings)
     home = instance_home(settings)
@@ -714,6 +723,7 @@ def start(settings: LocalNeo4jSettings) -> ServerStatus:
         java = java_executable()
         assemble(settings)
         prepare_instance(settings)
+        _install_browser_extras(settings, home, policy or Policy())
         _set_initial_password(settings, home, java)
         _pid_file(home).unlink(missing_ok=True)  # stale: its process is gone
         _say(
@@ -731,6 +741,21 @@ def start(settings: LocalNeo4jSettings) -> ServerStatus:
         result = status(settings)
         _say(f"Neo4j is up at pid {result.pid} after {time.monotonic() - began:.1f} s.")
         return result
+
+
+def _install_browser_extras(settings: LocalNeo4jSettings, home: Path, policy: Policy) -> None:
+    """Put orggraph's guide and style into the Browser this instance serves.
+
+    A guide that no longer matches its queries must not keep the database from starting (other
+    work needs it), so that failure is reported and Browser is served without the guide; the
+    browser tests then fail and say why.
+    """
+    jar = lib_dir(settings) / f"neo4j-browser-{BROWSER_VERSION}.jar"
+    try:
+        browser.install(home, jar, policy)
+    except browser.GuideError as exc:
+        (home / "web" / browser.WEB_ZIP_NAME).unlink(missing_ok=True)
+        _say(f"WARNING: Neo4j Browser is served without orggraph's guide and style: {exc}")
 
 
 def _launch(

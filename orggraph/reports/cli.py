@@ -1,0 +1,188 @@
+"""`orggraph report gaps|points`: the reports as commands.
+
+Registered by orggraph/cli.py with ``main.add_command(report_group)``. Progress goes to stderr
+(so `--out -` can stream a CSV or JSON to stdout); every failure is a one-line message and
+exit code 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from orggraph.config import Settings
+from orggraph.domain.errors import OrgGraphError
+from orggraph.reports.gap_data import collect_gap_report
+from orggraph.reports.labels import LANGS, Lang
+from orggraph.reports.output import (
+    FORMATS,
+    Format,
+    format_for,
+    write_gap_report,
+    write_points_report,
+)
+from orggraph.reports.points_data import collect_points_report
+from orggraph.reports.scope import ReportError
+from orggraph.store import GraphStore, StoreUnavailableError, open_store
+
+T = TypeVar("T")
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _common_options(scope_help: str) -> Callable[[_F], _F]:
+    """--scope/--format/--lang/--out/--store: the same for every report."""
+    return functools.partial(_add_common_options, scope_help=scope_help)
+
+
+def _add_common_options(command: _F, scope_help: str) -> _F:
+    options = [
+        click.option(
+            "--store",
+            "store_kind",
+            type=click.Choice(["memory", "neo4j"]),
+            default=None,
+            help="Store to read (default: $ORGGRAPH_STORE, else memory in $ORGGRAPH_DATA_DIR).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(dir_okay=False, path_type=Path),
+            required=True,
+            help="File to write; '-' writes HTML, CSV or JSON to standard output.",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(LANGS),
+            default="en",
+            show_default=True,
+            help="Language of headings, column headers and reasons (zh: Chinese).",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="Output format (default: from the --out file name's ending, else html).",
+        ),
+        click.option("--scope", "scope_id", metavar="ID", default=None, help=scope_help),
+    ]
+    for option in options:
+        command = option(command)
+    return command
+
+
+def _run(store_kind: str | None, work: Callable[[GraphStore, Settings], Awaitable[T]]) -> T:
+    """Open the store, run `work`, close it; every expected failure becomes a clean message."""
+
+    async def run() -> T:
+        settings = Settings.from_env()
+        store = await open_store(settings, store_kind)
+        try:
+            return await work(store, settings)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except (ReportError, OrgGraphError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except StoreUnavailableError as exc:
+        raise click.ClickException(f"the store is unavailable: {exc}") from exc
+
+
+@click.group(name="report")
+def report_group() -> None:
+    """Reports to print, share and file: coverage gaps and the points publication.
+
+    Both read the same store the API serves (ORGGRAPH_STORE, or --store) and give the same
+    figures as the API's coverageSummary, gapCounts and coverageGaps. The policy (the
+    household band and the points minimum) comes from ORGGRAPH_MIN_HOUSEHOLDS,
+    ORGGRAPH_MAX_HOUSEHOLDS and ORGGRAPH_MIN_YEARLY_POINTS (10, 15 and 20 by default).
+    """
+
+
+@report_group.command(name="gaps")
+@_common_options("Id of a street, community, branch or building group (default: the city).")
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    default=None,
+    help="Year whose points count for the points-minimum gap (default: this year).",
+)
+def gaps_command(
+    scope_id: str | None,
+    fmt: Format | None,
+    lang: Lang,
+    out: Path,
+    store_kind: str | None,
+    year: int | None,
+) -> None:
+    """Coverage-gap report of a scope: figures, charts and every gap, by kind.
+
+    HTML is one self-contained page for printing on A4 (coverage per child unit, the cadres'
+    household loads against the band, gap counts and lists); XLSX has one sheet per gap kind;
+    CSV and JSON hold the same rows for other tools.
+
+    Example: orggraph report gaps --scope S01-C03 --lang zh --out gaps.html
+    """
+    chosen = format_for(out, fmt)
+    wanted_year = year or date.today().year
+
+    async def work(store: GraphStore, settings: Settings) -> None:
+        report = await collect_gap_report(store, scope_id, settings.policy, wanted_year, _say)
+        write_gap_report(report, chosen, lang, out)
+        total = sum(report.gap_counts.values())
+        _say(f"wrote {out} ({chosen}, {total:,} gap(s), {report.source} store)")
+
+    _run(store_kind, work)
+
+
+@report_group.command(name="points")
+@_common_options("Id of a community or a street (default: the city).")
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    required=True,
+    help="Calendar year of the points.",
+)
+@click.option(
+    "--quarter",
+    type=click.IntRange(1, 4),
+    default=None,
+    help="Publish this quarter's points (with the year so far); default: the whole year.",
+)
+def points_command(
+    scope_id: str | None,
+    fmt: Format | None,
+    lang: Lang,
+    out: Path,
+    store_kind: str | None,
+    year: int,
+    quarter: int | None,
+) -> None:
+    """Points publication (积分公示): each community's cadres and their points.
+
+    The scope is a community, a street (all its communities) or, without --scope, the city.
+    Cadres behind the yearly minimum are marked: in a quarter, those under the share of it due
+    by the quarter's end (5, 10, 15, 20 of 20 points); for the whole year, those under it.
+
+    Example: orggraph report points --scope S01-C03 --year 2022 --quarter 3 --out points.html
+    """
+    chosen = format_for(out, fmt)
+
+    async def work(store: GraphStore, settings: Settings) -> None:
+        report = await collect_points_report(store, scope_id, year, quarter, settings.policy, _say)
+        write_points_report(report, chosen, lang, out)
+        cadres = sum(len(group.cadres) for group in report.communities)
+        _say(f"wrote {out} ({chosen}, {cadres:,} cadre(s), {report.source} store)")
+
+    _run(store_kind, work)

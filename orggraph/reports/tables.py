@@ -1,0 +1,136 @@
+"""Reports as plain tables: the rows CSV, XLSX and JSON share.
+
+One function per report builds the rows once, so the formats cannot disagree about what a row
+holds; only the headers follow the language (JSON uses the stable keys instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orggraph.domain.entities import Counts
+from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.levels import UNIT_LEVELS
+from orggraph.reports.gap_data import GapReport
+from orggraph.reports.labels import Lang, gap_reason, sheet_name, text, under_minimum_text
+from orggraph.reports.points_data import PointsReport, due_points
+
+Cell = str | int | None
+
+PATH_SEPARATOR = " / "
+
+GAP_KEYS = ("kind", "unit_path", "unit_id", "subject_id", "subject_name", "value", "reason")
+"""The columns of a gap row, as JSON keys; CSV and XLSX (without `kind`) have them in this order."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: an XLSX sheet, or a CSV file (which leaves the title out)."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+
+def gap_row(report: GapReport, gap: Gap, lang: Lang) -> tuple[Cell, ...]:
+    """One gap as a row in `GAP_KEYS` order; the kind is its stable code."""
+    reason = gap_reason(lang, gap.kind, gap.value, gap.reason, report.policy, report.year)
+    return (
+        gap.kind.value,
+        PATH_SEPARATOR.join(gap.unit_path),
+        gap.unit_id,
+        gap.subject_id,
+        gap.subject_name,
+        gap.value,
+        reason,
+    )
+
+
+def _gap_headers(lang: Lang) -> tuple[str, ...]:
+    names = ("kind", "unit_path", "unit_id", "id", "name", "value", "reason")
+    return tuple(text(lang, name) for name in names)
+
+
+def gap_table(report: GapReport, lang: Lang) -> Table:
+    """Every gap of the report in one table (CSV), kinds in their usual order."""
+    rows = [gap_row(report, gap, lang) for kind in GapKind for gap in report.gaps[kind]]
+    return Table(text(lang, "gap_lists"), _gap_headers(lang), rows)
+
+
+def gap_sheets(report: GapReport, lang: Lang) -> list[Table]:
+    """One table per gap kind (XLSX sheets), the same columns in each, without the kind."""
+    return [
+        Table(
+            sheet_name(lang, kind),
+            _gap_headers(lang)[1:],
+            [gap_row(report, gap, lang)[1:] for gap in report.gaps[kind]],
+        )
+        for kind in GapKind
+    ]
+
+
+def points_table(report: PointsReport, lang: Lang) -> Table:
+    """Every cadre of the publication, community by community."""
+    headers = (
+        text(lang, "unit_id"),
+        text(lang, "community"),
+        text(lang, "id"),
+        text(lang, "name"),
+        text(lang, "quarter_points" if report.quarter else "year_points"),
+        text(lang, "year_to_date"),
+        text(lang, "status"),
+    )
+    mark = under_minimum_text(
+        lang, report.policy, report.quarter, due_points(report.policy, report.quarter)
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for group in report.communities:
+        community_name = (
+            PATH_SEPARATOR.join(group.path) if group.community else text(lang, "not_registered")
+        )
+        community_id = group.community.id if group.community else None
+        for cadre in group.cadres:
+            rows.append(
+                (
+                    community_id,
+                    community_name,
+                    cadre.member_id,
+                    cadre.name,
+                    cadre.period_points,
+                    cadre.year_to_date,
+                    mark if cadre.under_minimum else "",
+                )
+            )
+    return Table(text(lang, "points_title"), headers, rows)
+
+
+FIGURE_KEYS = (
+    "streets",
+    "communities",
+    "branches",
+    "building_groups",
+    "households",
+    "central_households",
+    "covered_households",
+    "coverage",
+    "cadres",
+    "covering_cadres",
+    "assignments",
+)
+"""A scope's figures, named as the API's `Counts` fields are (in snake_case)."""
+
+
+def figures(counts: Counts) -> dict[str, int | float]:
+    """The figures of `counts` under `FIGURE_KEYS`, the same numbers the API answers."""
+    units = [counts.units.get(level, 0) for level in UNIT_LEVELS]
+    values: tuple[int | float, ...] = (
+        *units,
+        counts.households,
+        counts.central_households,
+        counts.covered_households,
+        counts.coverage,
+        counts.members,
+        counts.covering_members,
+        counts.assignments,
+    )
+    return dict(zip(FIGURE_KEYS, values, strict=True))
