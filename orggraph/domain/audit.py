@@ -1,7 +1,8 @@
 """Audit entries: every change made through the API, attributable to a person (issue #7).
 
 `arguments` is the change as asked (JSON); `before` and `after` are JSON snapshots of the nodes
-the change touched, so an entry can be read without the store's history. Ids sort by time, so listing newest first is an id order.
+the change touched, so an entry can be read without the store's history. Ids sort by time, so
+listing newest first is an id order.
 """
 
 from __future__ import annotations
