@@ -72,13 +72,24 @@ def _settings() -> Settings:
 def _register_subcommands() -> None:
     """Attach the command groups that live beside the code they drive."""
     from orggraph.auth.cli import audit_command, token_group
+    from orggraph.importer.cli import export_command, import_command, stats_command
     from orggraph.localneo4j.cli import neo4j_group
     from orggraph.reports.cli import report_group
+    from orggraph.seed.cli import seed_group
+    from orggraph.store.schema_cli import schema_group
 
-    main.add_command(neo4j_group)
-    main.add_command(token_group)
-    main.add_command(audit_command)
-    main.add_command(report_group)
+    for command in (
+        neo4j_group,
+        schema_group,
+        seed_group,
+        import_command,
+        export_command,
+        stats_command,
+        report_group,
+        token_group,
+        audit_command,
+    ):
+        main.add_command(command)
 
 
 _register_subcommands()

@@ -1,0 +1,687 @@
+"""The Neo4j store: the system of record, spoken to through named Cypher only.
+
+How a write works. Every write, single or bulk, first reads what the database holds under the
+ids it touches (`lookup_ids`), checks the rows against it (`neo4j_checks`), and only then
+writes, so a refused call changes nothing. A call of up to `batch_rows` rows does all of
+this in ONE transaction and is all-or-nothing. A bigger bulk call (an import of the whole
+city) is checked in full first, in one read transaction, and then written in transactions of
+`batch_rows` rows each: it is refused before anything is written if any row is wrong, but a
+crash or a conflicting concurrent write in the middle can leave the earlier batches written.
+The writes are idempotent upserts, so re-running the same import finishes it.
+
+Every query goes through `_run`, which counts them in `queries_sent` (the API's tests count
+round trips).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncSession,
+    Record,
+)
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    DatabaseUnavailable,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from orggraph.domain.audit import AuditEntry
+from orggraph.domain.entities import (
+    Assignment,
+    Counts,
+    Coverage,
+    Household,
+    Member,
+    Mode,
+    Node,
+    Page,
+    PointsEntry,
+    Unit,
+    WorkUnit,
+    check_name,
+)
+from orggraph.domain.errors import (
+    DuplicateIdError,
+    InvalidValueError,
+    NotAssignedError,
+    RefusedDeleteError,
+    UnknownIdError,
+)
+from orggraph.domain.gaps import Gap, GapKind, gap_cursor
+from orggraph.domain.levels import Level
+from orggraph.domain.policy import Policy
+from orggraph.store import cypher
+from orggraph.store import neo4j_checks as checks
+from orggraph.store import neo4j_records as records
+from orggraph.store.base import (
+    DEFAULT_PAGE_SIZE,
+    Changes,
+    ChildrenRequest,
+    CoverageSummary,
+    StoreUnavailableError,
+    clamp_page_size,
+)
+from orggraph.store.neo4j_checks import Kind, Snapshot
+from orggraph.store.neo4j_records import Row
+
+BATCH_ROWS = 5_000
+"""Rows per write query and transaction: big enough to amortise a round trip, small enough
+that a transaction's state stays a few megabytes on a server with a small heap."""
+
+LOOKUP_IDS = 10_000
+"""Ids per `lookup_ids` query when checking a write."""
+
+CONNECT_TIMEOUT_S = 10.0
+
+Runner = AsyncManagedTransaction | AsyncSession
+"""What a query runs in: a managed transaction, or a session's implicit one (`clear`)."""
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+class Neo4jStore:
+    """`GraphStore` over a Neo4j 5 database (see `schema/` for the model and every query)."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str = "neo4j",
+        *,
+        uri: str = "",
+        batch_rows: int = BATCH_ROWS,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        self.batch_rows = batch_rows
+        self.queries_sent = 0
+        """Queries sent since the store was made (the connect check included)."""
+
+    @classmethod
+    async def connect(
+        cls, uri: str, user: str, password: str, database: str = "neo4j"
+    ) -> Neo4jStore:
+        """A store on a server that answers, or StoreUnavailableError saying why not."""
+        where = f"Neo4j at {uri} (database {database!r}, user {user!r})"
+        try:
+            driver = AsyncGraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=CONNECT_TIMEOUT_S,
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, DriverError) as exc:
+            raise StoreUnavailableError(f"cannot use {where}: {exc}") from exc
+        store = cls(driver, database, uri=uri)
+        try:
+            await driver.verify_connectivity()
+            await store.ping()
+        except (DriverError, Neo4jError, OSError, StoreUnavailableError) as exc:
+            await driver.close()
+            raise StoreUnavailableError(f"cannot reach {where}: {exc}") from exc
+        return store
+
+    # -- plumbing: every query goes through _run ---------------------------------------------
+
+    async def _run(self, runner: Runner, query_name: str, /, **params: Any) -> list[Record]:
+        """Run the named query with `params` and return all its records."""
+        self.queries_sent += 1
+        result = await runner.run(cypher.query(query_name), params)
+        return [record async for record in result]
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose driver errors come out as the domain's and the protocol's errors."""
+        try:
+            async with self.driver.session(database=self.database) as session:
+                yield session
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri} does not answer: {exc}") from exc
+        except ConstraintError as exc:
+            raise _duplicate_from(exc) from exc
+
+    async def _read(
+        self,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        async with self._session() as session:
+            return await session.execute_read(work, *args, **kwargs)
+
+    async def _write(
+        self,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        async with self._session() as session:
+            return await session.execute_write(work, *args, **kwargs)
+
+    async def _query(self, query_name: str, /, **params: Any) -> list[Record]:
+        """One read query in its own transaction."""
+        return await self._read(self._run, query_name, **params)
+
+    async def _found(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """The `found` list of a query that answers many ids with one row (see lookup_ids)."""
+        found: list[dict[str, Any]] = (await self._query(query_name, **params))[0]["found"]
+        return found
+
+    async def _snapshot(self, tx: AsyncManagedTransaction, ids: Collection[str]) -> Snapshot:
+        """What the database holds under `ids` (and the chains above its units)."""
+        snapshot = Snapshot()
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), LOOKUP_IDS):
+            chunk = ordered[start : start + LOOKUP_IDS]
+            for entry in (await self._run(tx, "lookup_ids", ids=chunk))[0]["found"]:
+                snapshot.add(entry)
+        return snapshot
+
+    async def _write_batches(
+        self, tx: AsyncManagedTransaction, query_name: str, planned: Sequence[list[Row]]
+    ) -> Changes:
+        """Run a write query once per batch (in order) and add up what each row did."""
+        total = Changes()
+        for batch in planned:
+            counted = {
+                r["change"]: int(r["rows"]) for r in await self._run(tx, query_name, rows=batch)
+            }
+            total += Changes(
+                counted.get("created", 0), counted.get("updated", 0), counted.get("unchanged", 0)
+            )
+        return total
+
+    async def _bulk(
+        self,
+        query_name: str,
+        planned: list[list[Row]],
+        ids: Collection[str],
+        check: Callable[[Snapshot], None],
+    ) -> Changes:
+        """Check every row, then write the planned batches (see the module docstring)."""
+        if sum(len(batch) for batch in planned) <= self.batch_rows:
+            return await self._write(self._check_and_write, query_name, planned, ids, check)
+        check(await self._read(self._snapshot, ids))
+        total = Changes()
+        for batch in planned:
+            total += await self._write(self._write_batches, query_name, [batch])
+        return total
+
+    async def _check_and_write(
+        self,
+        tx: AsyncManagedTransaction,
+        query_name: str,
+        planned: list[list[Row]],
+        ids: Collection[str],
+        check: Callable[[Snapshot], None],
+    ) -> Changes:
+        check(await self._snapshot(tx, ids))
+        return await self._write_batches(tx, query_name, planned)
+
+    def _plan(self, rows: list[Row], key: str | tuple[str, ...] = "id") -> list[list[Row]]:
+        """The rows cut into query batches in which no key repeats (`records.batches`)."""
+        return list(records.batches(rows, key, self.batch_rows))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        await self._query("ping")
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def clear(self) -> None:
+        """Delete in batches; `CALL {} IN TRANSACTIONS` only runs in an implicit transaction."""
+        async with self._session() as session:
+            await self._run(session, "clear_all")
+
+    # -- single writes -----------------------------------------------------------------------
+
+    async def create_unit(self, unit: Unit) -> Unit:
+        await self._bulk(
+            "upsert_units",
+            records.split_by_level([records.unit_row(unit)]),
+            checks.unit_ids([unit]),
+            lambda snapshot: checks.check_units([unit], snapshot, creating=True),
+        )
+        return unit
+
+    async def rename_unit(self, unit_id: str, name: str) -> Unit:
+        name = check_name(name, unit_id)
+        found = await self._write(self._run, "rename_unit", unit_id=unit_id, name=name)
+        if not found:
+            raise UnknownIdError([unit_id], "unit")
+        return records.unit_from(found[0]["unit"])
+
+    async def move_unit(self, unit_id: str, new_parent_id: str) -> Unit:
+        return await self._write(self._move_unit, unit_id, new_parent_id)
+
+    async def _move_unit(
+        self, tx: AsyncManagedTransaction, unit_id: str, new_parent_id: str
+    ) -> Unit:
+        checks.check_move(
+            unit_id, new_parent_id, await self._snapshot(tx, {unit_id, new_parent_id})
+        )
+        moved = await self._run(tx, "move_unit", unit_id=unit_id, parent_id=new_parent_id)
+        return records.unit_from(moved[0]["unit"])
+
+    async def delete_unit(self, unit_id: str, cascade: bool = False) -> int:
+        return await self._write(self._delete_unit, unit_id, cascade)
+
+    async def _delete_unit(self, tx: AsyncManagedTransaction, unit_id: str, cascade: bool) -> int:
+        node = (await self._snapshot(tx, {unit_id})).get(unit_id)
+        if node is None or node.level is None:
+            raise UnknownIdError([unit_id], "unit or household")
+        if node.children and not cascade:
+            raise RefusedDeleteError(unit_id, node.children)
+        deleted = await self._run(tx, "delete_subtree", node_id=unit_id)
+        return int(deleted[0]["deleted"])
+
+    async def upsert_household(self, household: Household) -> Household:
+        await self.upsert_households([household])
+        return household
+
+    async def upsert_member(self, member: Member) -> Member:
+        await self.upsert_members([member])
+        return member
+
+    async def upsert_work_unit(self, work_unit: WorkUnit) -> WorkUnit:
+        await self.upsert_work_units([work_unit])
+        return work_unit
+
+    async def assign(self, assignment: Assignment) -> Assignment:
+        await self.assign_many([assignment])
+        return assignment
+
+    async def unassign(self, member_id: str, household_id: str) -> None:
+        """One query: it removes nothing unless both ids exist and the cover does."""
+        result = (
+            await self._write(self._run, "unassign", member_id=member_id, household_id=household_id)
+        )[0]
+        if not result["member_found"]:
+            raise UnknownIdError([member_id], "member")
+        if not result["household_found"]:
+            raise UnknownIdError([household_id], "household")
+        if not result["removed"]:
+            raise NotAssignedError(member_id, household_id)
+
+    async def transfer(
+        self,
+        household_id: str,
+        from_member_id: str,
+        to_member_id: str,
+        since: date,
+        mode: Mode | None = None,
+    ) -> Assignment:
+        return await self._write(
+            self._transfer, household_id, from_member_id, to_member_id, since, mode
+        )
+
+    async def _transfer(
+        self,
+        tx: AsyncManagedTransaction,
+        household_id: str,
+        from_member_id: str,
+        to_member_id: str,
+        since: date,
+        mode: Mode | None,
+    ) -> Assignment:
+        snapshot = await self._snapshot(tx, {household_id, from_member_id, to_member_id})
+        checks.require(to_member_id, Kind.MEMBER, snapshot)
+        checks.require(from_member_id, Kind.MEMBER, snapshot)
+        checks.require(household_id, Kind.HOUSEHOLD, snapshot)
+        covered = await self._run(
+            tx, "is_assigned", member_id=from_member_id, household_id=household_id
+        )
+        if not covered[0]["assigned"]:
+            raise NotAssignedError(from_member_id, household_id)
+        if to_member_id == from_member_id:
+            raise InvalidValueError(
+                f"cannot transfer {household_id} from {from_member_id} to the same member",
+                [household_id, from_member_id],
+            )
+        moved = await self._run(
+            tx,
+            "transfer",
+            household_id=household_id,
+            from_member_id=from_member_id,
+            to_member_id=to_member_id,
+            since=since,
+            mode=mode.value if mode else None,
+        )
+        return Assignment(
+            member_id=to_member_id,
+            household_id=household_id,
+            mode=Mode(moved[0]["mode"]),
+            since=records.native_date(moved[0]["since"]),
+        )
+
+    async def record_points(self, entry: PointsEntry) -> PointsEntry:
+        await self.record_points_many([entry])
+        return entry
+
+    # -- bulk writes -------------------------------------------------------------------------
+
+    async def upsert_units(self, units: Sequence[Unit]) -> Changes:
+        """Each batch goes level by level, streets first, so parents exist before children."""
+        rows = [records.unit_row(unit) for unit in units]
+        planned = [part for batch in self._plan(rows) for part in records.split_by_level(batch)]
+        return await self._bulk(
+            "upsert_units",
+            planned,
+            checks.unit_ids(units),
+            lambda snapshot: checks.check_units(units, snapshot),
+        )
+
+    async def upsert_households(self, households: Sequence[Household]) -> Changes:
+        return await self._bulk(
+            "upsert_households",
+            self._plan([records.household_row(h) for h in households]),
+            checks.household_ids(households),
+            lambda snapshot: checks.check_households(households, snapshot),
+        )
+
+    async def upsert_members(self, members: Sequence[Member]) -> Changes:
+        return await self._bulk(
+            "upsert_members",
+            self._plan([records.member_row(m) for m in members]),
+            checks.member_ids(members),
+            lambda snapshot: checks.check_members(members, snapshot),
+        )
+
+    async def upsert_work_units(self, work_units: Sequence[WorkUnit]) -> Changes:
+        return await self._bulk(
+            "upsert_work_units",
+            self._plan([records.work_unit_row(w) for w in work_units]),
+            {w.id for w in work_units},
+            lambda snapshot: checks.check_work_units(work_units, snapshot),
+        )
+
+    async def assign_many(self, assignments: Sequence[Assignment]) -> Changes:
+        return await self._bulk(
+            "assign_many",
+            self._plan([records.assignment_row(a) for a in assignments], records.PAIR_KEY),
+            checks.assignment_ids(assignments),
+            lambda snapshot: checks.check_assignments(assignments, snapshot),
+        )
+
+    async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
+        return await self._bulk(
+            "record_points_many",
+            self._plan([records.points_row(e) for e in entries]),
+            checks.points_ids(entries),
+            lambda snapshot: checks.check_points(entries, snapshot),
+        )
+
+    # -- reads: a single read is its batched read asked for one id --------------------------
+
+    async def get_node(self, node_id: str) -> Node | None:
+        return (await self.get_nodes([node_id]))[0]
+
+    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node | None]:
+        if not node_ids:
+            return []
+        found = await self._found("get_nodes", ids=sorted(set(node_ids)))
+        by_id = {props["id"]: records.node_from(props) for props in found}
+        return [by_id.get(node_id) for node_id in node_ids]
+
+    async def ancestors(self, node_id: str) -> list[Unit]:
+        return _known(await self._ancestors([node_id]), node_id, "unit or household")
+
+    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit]]:
+        found = await self._ancestors(node_ids)
+        return [found.get(node_id, []) for node_id in node_ids]
+
+    async def _ancestors(self, node_ids: Sequence[str]) -> dict[str, list[Unit]]:
+        if not node_ids:
+            return {}
+        found = await self._found("ancestors_many", ids=sorted(set(node_ids)))
+        return {r["id"]: [records.unit_from(a) for a in r["ancestors"]] for r in found}
+
+    async def children(
+        self, parent_id: str | None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page[Unit | Household]:
+        request = ChildrenRequest(parent_id, first, after)
+        found = await self._children([request])
+        if parent_id is not None and 0 not in found:
+            raise UnknownIdError([parent_id], "unit")
+        return records.children_page(found.get(0), request)
+
+    async def children_many(
+        self, requests: Sequence[ChildrenRequest]
+    ) -> list[Page[Unit | Household]]:
+        found = await self._children(requests)
+        return [records.children_page(found.get(i), r) for i, r in enumerate(requests)]
+
+    async def _children(self, requests: Sequence[ChildrenRequest]) -> dict[int, dict[str, Any]]:
+        """The `children_many` row of each request that names a known parent, by index."""
+        if not requests:
+            return {}
+        asked = [
+            {"parent_id": r.parent_id, "after": r.after, "first": clamp_page_size(r.first)}
+            for r in requests
+        ]
+        return {r["index"]: r for r in await self._found("children_many", requests=asked)}
+
+    async def counts(self, scope_id: str | None = None) -> Counts:
+        if scope_id is None:
+            return records.counts_from(await self._query("counts_city"))
+        return _known(await self._counts([scope_id]), scope_id, "unit or household")
+
+    async def counts_many(self, scope_ids: Sequence[str]) -> list[Counts]:
+        found = await self._counts(scope_ids)
+        return [found.get(scope_id, Counts()) for scope_id in scope_ids]
+
+    async def _counts(self, scope_ids: Sequence[str]) -> dict[str, Counts]:
+        if not scope_ids:
+            return {}
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for row in await self._found("counts_many", ids=sorted(set(scope_ids))):
+            rows.setdefault(row["scope_id"], []).append(row)
+        return {scope_id: records.counts_from(group) for scope_id, group in rows.items()}
+
+    async def member_households(self, member_id: str) -> list[Coverage]:
+        return _known(await self._member_households([member_id]), member_id, "member")
+
+    async def member_households_many(self, member_ids: Sequence[str]) -> list[list[Coverage]]:
+        found = await self._member_households(member_ids)
+        return [found.get(member_id, []) for member_id in member_ids]
+
+    async def _member_households(self, member_ids: Sequence[str]) -> dict[str, list[Coverage]]:
+        if not member_ids:
+            return {}
+        found = await self._found("member_households_many", ids=sorted(set(member_ids)))
+        return {
+            r["member"]["id"]: records.coverages_for_member(
+                records.member_from(r["member"]), r["covers"]
+            )
+            for r in found
+        }
+
+    async def household_members(self, household_id: str) -> list[Coverage]:
+        return _known(await self._household_members([household_id]), household_id, "household")
+
+    async def household_members_many(self, household_ids: Sequence[str]) -> list[list[Coverage]]:
+        found = await self._household_members(household_ids)
+        return [found.get(household_id, []) for household_id in household_ids]
+
+    async def _household_members(self, household_ids: Sequence[str]) -> dict[str, list[Coverage]]:
+        if not household_ids:
+            return {}
+        found = await self._found("household_members_many", ids=sorted(set(household_ids)))
+        return {
+            r["household"]["id"]: records.coverages_for_household(
+                records.household_from(r["household"]), r["covers"]
+            )
+            for r in found
+        }
+
+    async def member_points(self, member_id: str, year: int) -> list[PointsEntry]:
+        return _known(await self._member_points([member_id], year), member_id, "member")
+
+    async def member_points_many(
+        self, member_ids: Sequence[str], year: int
+    ) -> list[list[PointsEntry]]:
+        found = await self._member_points(member_ids, year)
+        return [found.get(member_id, []) for member_id in member_ids]
+
+    async def _member_points(
+        self, member_ids: Sequence[str], year: int
+    ) -> dict[str, list[PointsEntry]]:
+        if not member_ids:
+            return {}
+        found = await self._found("member_points_many", ids=sorted(set(member_ids)), year=year)
+        return {
+            r["member_id"]: [records.points_from(e, r["member_id"]) for e in r["entries"]]
+            for r in found
+        }
+
+    async def search(
+        self,
+        text: str,
+        level: Level | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        scope_id: str | None = None,
+    ) -> Page[Unit | Household | Member]:
+        needle = text.strip()
+        if not needle:
+            raise InvalidValueError("search text must not be blank")
+        after_group, after_id = records.parse_search_cursor(after)
+        size = clamp_page_size(first)
+        found = await self._query(
+            "search",
+            text=needle,
+            level=level.value if level else None,
+            scope_id=scope_id,
+            after_group=after_group,
+            after_id=after_id,
+            first=size,
+        )
+        if not found:
+            raise UnknownIdError([str(scope_id)], "unit or household")
+        items = found[0]["items"][:size]
+        return Page(
+            items=[records.searchable_from(props) for props in items],
+            has_next=len(found[0]["items"]) > size,
+            total=int(found[0]["total"]),
+            end_cursor=records.search_cursor(items[-1]) if items else after,
+        )
+
+    # -- coverage and gaps -------------------------------------------------------------------
+
+    async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
+        if scope_id is None:
+            return records.coverage_from(await self._query("coverage_summary_city"))
+        found = await self._query("coverage_summary_scope", scope_id=scope_id)
+        if not found:
+            raise UnknownIdError([scope_id], "unit or household")
+        return records.coverage_from(found)
+
+    async def gaps(
+        self,
+        scope_id: str | None,
+        kinds: Sequence[GapKind],
+        policy: Policy,
+        year: int,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[Gap]:
+        after_rank, after_id = records.parse_gap_cursor(after)
+        size = clamp_page_size(first)
+        found = await self._gaps(scope_id, kinds, policy, year, size, after_rank, after_id)
+        items = [records.gap_from(props, policy, year) for props in found["items"][:size]]
+        return Page(
+            items=items,
+            has_next=len(found["items"]) > size,
+            total=int(found["total"]),
+            end_cursor=gap_cursor(items[-1]) if items else after,
+        )
+
+    async def gap_counts(
+        self, scope_id: str | None, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
+        found = await self._gaps(scope_id, list(GapKind), policy, year, -1, None, None)
+        return {kind: int(found["per_rank"][kind.rank]) for kind in GapKind}
+
+    async def _gaps(
+        self,
+        scope_id: str | None,
+        kinds: Sequence[GapKind],
+        policy: Policy,
+        year: int,
+        first: int,
+        after_rank: int | None,
+        after_id: str | None,
+    ) -> Record:
+        """The `gaps` row: counts per kind, the total and a page (none for `first` = -1)."""
+        found = await self._query(
+            "gaps",
+            scope_id=scope_id,
+            ranks=sorted({kind.rank for kind in kinds}),
+            min_households=policy.min_households,
+            max_households=policy.max_households,
+            min_points=policy.min_yearly_points,
+            year=year,
+            after_rank=after_rank,
+            after_id=after_id,
+            first=first,
+        )
+        if not found:
+            raise UnknownIdError([str(scope_id)], "unit or household")
+        return found[0]
+
+    # -- audit -------------------------------------------------------------------------------
+
+    async def record_audit(self, entry: AuditEntry) -> None:
+        created = await self._write(self._run, "record_audit", **records.audit_params(entry))
+        if not created[0]["created"]:
+            raise DuplicateIdError([entry.id], "an audit entry")
+
+    async def audit_entries(
+        self,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        subject: str | None = None,
+    ) -> Page[AuditEntry]:
+        size = clamp_page_size(first)
+        found = (await self._query("audit_entries", subject=subject, after=after, first=size))[0]
+        items = [records.audit_from(props) for props in found["page"][:size]]
+        return Page(
+            items=items,
+            has_next=len(found["page"]) > size,
+            total=int(found["total"]),
+            end_cursor=items[-1].id if items else after,
+        )
+
+
+def _known(found: dict[str, T], node_id: str, kind: str) -> T:
+    """The answer for `node_id` from a batched read, or UnknownIdError naming it."""
+    if node_id not in found:
+        raise UnknownIdError([node_id], kind)
+    return found[node_id]
+
+
+_DUPLICATE_ID = re.compile(r"property `id` = '([^']*)'")
+
+
+def _duplicate_from(exc: ConstraintError) -> DuplicateIdError:
+    """A unique-id violation the checks could not foresee (a concurrent writer won a race)."""
+    match = _DUPLICATE_ID.search(exc.message or "")
+    return DuplicateIdError([match.group(1)] if match else [], "written concurrently")

@@ -1,0 +1,391 @@
+"""Between domain values and what the named Cypher queries take and return.
+
+Queries take plain rows (`$rows`, lists of maps) and return node maps (`n {.*, labels: ...,
+parent_id: ...}`); keeping both translations here leaves `neo4j.py` about transactions only.
+Dates travel in rows as ISO text and become Neo4j dates in Cypher (`date(row.since)`): the
+driver packs a `datetime.date` four times slower than a string, which shows at 100,000 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from neo4j.time import Date, DateTime
+
+from orggraph.domain.audit import AuditEntry
+from orggraph.domain.entities import (
+    Assignment,
+    Counts,
+    Coverage,
+    Household,
+    Member,
+    Mode,
+    Node,
+    Page,
+    PointsEntry,
+    Unit,
+    WorkUnit,
+)
+from orggraph.domain.errors import InvalidValueError
+from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.levels import UNIT_LEVELS, Level
+from orggraph.domain.policy import Policy
+from orggraph.store.base import ChildrenRequest, CoverageRow, CoverageSummary, clamp_page_size
+
+Row = dict[str, Any]
+"""One element of a query's `$rows` parameter."""
+
+Props = Mapping[str, Any]
+"""A node map as a query returns it."""
+
+
+# -- domain values -> query rows -------------------------------------------------------------
+
+
+def unit_row(unit: Unit) -> Row:
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "level": unit.level.value,
+        "parent_id": unit.parent_id,
+    }
+
+
+def household_row(household: Household) -> Row:
+    return {
+        "id": household.id,
+        "name": household.name,
+        "parent_id": household.parent_id,
+        "address": household.address,
+        "phone": household.phone,
+        "central": household.central,
+    }
+
+
+def member_row(member: Member) -> Row:
+    return {
+        "id": member.id,
+        "name": member.name,
+        "phone": member.phone,
+        "work_unit_id": member.work_unit_id,
+        "community_id": member.community_id,
+    }
+
+
+def work_unit_row(work_unit: WorkUnit) -> Row:
+    return {"id": work_unit.id, "name": work_unit.name}
+
+
+def assignment_row(assignment: Assignment) -> Row:
+    return {
+        "member_id": assignment.member_id,
+        "household_id": assignment.household_id,
+        "mode": assignment.mode.value,
+        "since": assignment.since.isoformat(),
+    }
+
+
+def points_row(entry: PointsEntry) -> Row:
+    return {
+        "id": entry.id,
+        "member_id": entry.member_id,
+        "day": entry.day.isoformat(),
+        "points": entry.points,
+        "reason": entry.reason,
+    }
+
+
+PAIR_KEY = ("member_id", "household_id")
+"""What makes an assignment row unique: the cadre-household pair."""
+
+
+def batches(rows: Sequence[Row], key: str | tuple[str, ...], size: int) -> Iterator[list[Row]]:
+    """Consecutive runs of at most `size` rows in which no key repeats, in input order.
+
+    A query reads the database as it was before the query began, so a repeated id within one
+    query would be judged "created" twice; it waits for the next query instead, which keeps
+    the effect (and the created/updated counts) of applying the rows one by one.
+    """
+    fields = (key,) if isinstance(key, str) else key
+    batch: list[Row] = []
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        row_key = tuple(row[field] for field in fields)
+        if len(batch) >= size or row_key in seen:
+            yield batch
+            batch, seen = [], set()
+        batch.append(row)
+        seen.add(row_key)
+    if batch:
+        yield batch
+
+
+def split_by_level(batch: list[Row]) -> list[list[Row]]:
+    """A batch of unit rows as one list per level, streets first, so each finds its parent.
+
+    (`upsert_units` sees the database as it was when it began, so a community cannot find the
+    street created by the same query.)
+    """
+    return [
+        rows for level in UNIT_LEVELS if (rows := [r for r in batch if r["level"] == level.value])
+    ]
+
+
+# -- query results -> domain values ----------------------------------------------------------
+
+
+def node_from(props: Props) -> Node:
+    """A unit, household, cadre or work unit from a node map that carries its `labels`."""
+    labels = set(props["labels"])
+    if "Member" in labels:
+        return member_from(props)
+    if "WorkUnit" in labels:
+        return WorkUnit(id=props["id"], name=props["name"])
+    if "Household" in labels:
+        return household_from(props)
+    return unit_from(props)
+
+
+def children_page(
+    found: Mapping[str, Any] | None, request: ChildrenRequest
+) -> Page[Unit | Household]:
+    """A `children` page from a `children_many` row (None: an unknown parent, or no streets)."""
+    size = clamp_page_size(request.first)
+    page = [tree_node_from(props) for props in found["page"]] if found else []
+    return Page(
+        items=page[:size],
+        has_next=len(page) > size,
+        total=int(found["total"]) if found else 0,
+        end_cursor=page[:size][-1].id if page else request.after,
+    )
+
+
+def tree_node_from(props: Props) -> Unit | Household:
+    """A unit or a household (a child in the tree) from a node map with `labels`."""
+    return household_from(props) if "Household" in props["labels"] else unit_from(props)
+
+
+def searchable_from(props: Props) -> Unit | Household | Member:
+    """A search hit: a cadre, a unit or a household."""
+    return member_from(props) if "Member" in props["labels"] else tree_node_from(props)
+
+
+def unit_from(props: Props) -> Unit:
+    return Unit(
+        id=props["id"],
+        name=props["name"],
+        level=Level(props["level"]),
+        parent_id=props["parent_id"],
+    )
+
+
+def household_from(props: Props) -> Household:
+    return Household(
+        id=props["id"],
+        name=props["name"],
+        parent_id=props["parent_id"],
+        address=props.get("address") or "",
+        phone=props.get("phone") or "",
+        central=bool(props.get("central")),
+    )
+
+
+def member_from(props: Props) -> Member:
+    return Member(
+        id=props["id"],
+        name=props["name"],
+        phone=props.get("phone") or "",
+        work_unit_id=props.get("work_unit_id"),
+        community_id=props.get("community_id"),
+    )
+
+
+def points_from(props: Props, member_id: str) -> PointsEntry:
+    return PointsEntry(
+        id=props["id"],
+        member_id=member_id,
+        day=native_date(props["day"]),
+        points=int(props["points"]),
+        reason=props.get("reason") or "",
+    )
+
+
+def coverages_for_member(member: Member, covers: Iterable[Props]) -> list[Coverage]:
+    """A cadre's covers, as `member_households` returns them (already by household id)."""
+    return [
+        Coverage(
+            member=member,
+            household=household_from(cover["household"]),
+            mode=Mode(cover["mode"]),
+            since=native_date(cover["since"]),
+        )
+        for cover in covers
+    ]
+
+
+def coverages_for_household(household: Household, covers: Iterable[Props]) -> list[Coverage]:
+    """A household's covers, as `household_members` returns them (already by member id)."""
+    return [
+        Coverage(
+            member=member_from(cover["member"]),
+            household=household,
+            mode=Mode(cover["mode"]),
+            since=native_date(cover["since"]),
+        )
+        for cover in covers
+    ]
+
+
+def native_date(value: Date | date) -> date:
+    """Neo4j returns its own `Date`; the domain speaks `datetime.date`."""
+    return value.to_native() if isinstance(value, Date) else value
+
+
+def counts_from(rows: Iterable[Mapping[str, Any]]) -> Counts:
+    """`Counts` from per-level rows of one subtree (`counts_many`, `counts_city`)."""
+    rows = list(rows)
+    return _counts(rows, sum(int(row["covering_members"]) for row in rows))
+
+
+def coverage_from(rows: Iterable[Mapping[str, Any]]) -> CoverageSummary:
+    """A `CoverageSummary` from `coverage_summary_*` rows.
+
+    Rows come per child and level (and for the scope's own node, under child null); the
+    scope's figures are the sum of them all, except covering cadres, counted once each.
+    """
+    groups: dict[str | None, list[Mapping[str, Any]]] = {}
+    children: dict[str, Unit | Household] = {}
+    for row in rows:
+        child = row["child"]
+        groups.setdefault(child["id"] if child else None, []).append(row)
+        if child:
+            children[child["id"]] = tree_node_from(child)
+    every_row = [row for group in groups.values() for row in group]
+    return CoverageSummary(
+        _counts(every_row, _covering(every_row)),
+        [
+            CoverageRow(node, _counts(groups[node_id], _covering(groups[node_id])))
+            for node_id, node in sorted(children.items())
+        ],
+    )
+
+
+def _covering(rows: Iterable[Mapping[str, Any]]) -> int:
+    return len({cadre for row in rows for cadre in row["covering_ids"]})
+
+
+def _counts(rows: Iterable[Mapping[str, Any]], covering_members: int) -> Counts:
+    """Sum per-level figure rows (several rows may share a level) into `Counts`."""
+    units = dict.fromkeys(UNIT_LEVELS, 0)
+    households = central = covered = members = assignments = 0
+    for row in rows:
+        level = Level(row["level"])
+        members += int(row["members"])
+        if level is not Level.HOUSEHOLD:
+            units[level] += int(row["nodes"])
+            continue
+        households += int(row["nodes"])
+        central += int(row["central"])
+        covered += int(row["covered"])
+        assignments += int(row["assignments"])
+    return Counts(
+        units=units,
+        households=households,
+        central_households=central,
+        covered_households=covered,
+        members=members,
+        covering_members=covering_members,
+        assignments=assignments,
+    )
+
+
+_GROUP_OF_PREFIX = {"p": 0, "c": 1}
+
+
+def search_cursor(props: Props) -> str:
+    """The opaque cursor after a search hit: its group (p = prefix, c = contains) and id."""
+    return f"{'p' if props['grp'] == 0 else 'c'}:{props['id']}"
+
+
+def parse_search_cursor(cursor: str | None) -> tuple[int | None, str | None]:
+    """(group, id) from a `search_cursor`, or (None, None) for the first page."""
+    if cursor is None:
+        return None, None
+    group, _, after_id = cursor.partition(":")
+    if group not in _GROUP_OF_PREFIX or not after_id:
+        raise InvalidValueError(f"search cursor {cursor!r} was not made by a search")
+    return _GROUP_OF_PREFIX[group], after_id
+
+
+def parse_gap_cursor(cursor: str | None) -> tuple[int | None, str | None]:
+    """(kind rank, subject id) from a `gap_cursor`, or (None, None) for the first page."""
+    if cursor is None:
+        return None, None
+    rank, _, subject_id = cursor.partition(":")
+    if not rank.isdigit() or not subject_id:
+        raise InvalidValueError(f"gap cursor {cursor!r} was not made by a gap list")
+    return int(rank), subject_id
+
+
+def gap_from(props: Props, policy: Policy, year: int) -> Gap:
+    """A described gap from the `items` of the `gaps` query."""
+    kind = list(GapKind)[props["rank"]]
+    value = props["value"]
+    return Gap(
+        kind=kind,
+        subject_id=props["id"],
+        subject_name=props["name"],
+        unit_id=props["unit_id"],
+        unit_path=tuple(props["unit_path"] or ()),
+        value=value,
+        reason=gap_reason(kind, value, policy, year),
+    )
+
+
+def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:
+    """Why a gap is one, in the words the memory store uses too (reports print them)."""
+    band = f"{policy.min_households}-{policy.max_households}"
+    reasons = {
+        GapKind.UNCOVERED_HOUSEHOLD: "no cadre covers this household",
+        GapKind.CADRE_UNDER_BAND: f"covers {value} household(s), under the band of {band}",
+        GapKind.CADRE_OVER_BAND: f"covers {value} household(s), over the band of {band}",
+        GapKind.CADRE_COVERING_NONE: "registered with a community but covers no household",
+        GapKind.BUILDING_WITHOUT_CENTRAL: "no central household (党员中心户) in this building",
+        GapKind.UNIT_WITHOUT_CHILDREN: "no units or households under it",
+        GapKind.CADRE_UNDER_POINTS: (
+            f"{value} point(s) in {year}, under the yearly minimum of {policy.min_yearly_points}"
+        ),
+    }
+    return reasons[kind]
+
+
+def audit_params(entry: AuditEntry) -> Row:
+    """The `record_audit` parameters of an entry."""
+    return {
+        "id": entry.id,
+        "at": entry.at,
+        "subject": entry.subject,
+        "role": entry.role,
+        "action": entry.action,
+        "target_ids": list(entry.target_ids),
+        "arguments": entry.arguments,
+        "before": entry.before,
+        "after": entry.after,
+    }
+
+
+def audit_from(props: Props) -> AuditEntry:
+    at: DateTime | datetime = props["at"]
+    return AuditEntry(
+        id=props["id"],
+        at=at.to_native() if isinstance(at, DateTime) else at,
+        subject=props["subject"],
+        role=props["role"],
+        action=props["action"],
+        target_ids=tuple(props["target_ids"]),
+        arguments=props["arguments"],
+        before=props["before"],
+        after=props["after"],
+    )

@@ -1,0 +1,163 @@
+"""What only the Neo4j store has: bulk calls over several transactions, one query per read,
+connection errors, the schema version surviving `clear`, the audit trail's storage.
+
+The protocol's rules are tested for both stores in tests/contract/; these tests look at how
+Neo4jStore keeps them. The server comes from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD; if it
+cannot be reached the tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from orggraph.domain.audit import AuditEntry
+from orggraph.domain.entities import Household, Unit
+from orggraph.domain.errors import DuplicateIdError, UnknownIdError
+from orggraph.domain.levels import Level
+from orggraph.store.base import Changes, ChildrenRequest, StoreUnavailableError
+from orggraph.store.migrations import apply_migrations, schema_version
+from orggraph.store.neo4j import Neo4jStore
+
+NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
+NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")
+NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "orggraph-test")
+NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE", "neo4j")
+
+STREET = Unit("s1", "园林街道", Level.STREET)
+COMMUNITY = Unit("c1", "园林社区", Level.COMMUNITY, "s1")
+BRANCH = Unit("b1", "Alphabet Court", Level.BRANCH, "c1")
+BUILDING = Unit("g1", "1号楼", Level.BUILDING, "b1")
+
+
+@pytest.fixture
+async def store() -> AsyncIterator[Neo4jStore]:
+    """An empty store whose bulk calls write 3 rows per transaction."""
+    try:
+        store = await Neo4jStore.connect(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)
+    except StoreUnavailableError as exc:
+        pytest.fail(f"{exc}. Start the test server with `make test`.", pytrace=False)
+    await apply_migrations(store.driver, NEO4J_DATABASE)
+    await store.clear()
+    store.batch_rows = 3
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def households(count: int, parent_id: str = "g1") -> list[Household]:
+    return [Household(f"h{i:02d}", f"户主{i}", parent_id) for i in range(count)]
+
+
+@pytest.mark.neo4j
+async def test_a_bulk_call_over_several_transactions_writes_every_batch(
+    store: Neo4jStore,
+) -> None:
+    await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+    assert await store.upsert_households(households(10)) == Changes(created=10)
+    assert (await store.children("g1", first=100)).total == 10
+
+
+@pytest.mark.neo4j
+async def test_a_bulk_call_over_several_transactions_is_checked_before_any_write(
+    store: Neo4jStore,
+) -> None:
+    await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+    spoiled = [*households(10), Household("h99", "x", "g-missing")]
+    with pytest.raises(UnknownIdError, match="g-missing"):
+        await store.upsert_households(spoiled)
+    assert (await store.children("g1")).total == 0
+
+
+@pytest.mark.neo4j
+async def test_units_find_parents_made_earlier_in_the_call_across_batches(
+    store: Neo4jStore,
+) -> None:
+    units = [STREET, COMMUNITY, BRANCH, BUILDING, Unit("g2", "2号楼", Level.BUILDING, "b1")]
+    assert await store.upsert_units(units) == Changes(created=5)
+    assert await store.ancestors("g2") == [STREET, COMMUNITY, BRANCH]
+
+
+@pytest.mark.neo4j
+async def test_a_repeated_id_in_one_call_counts_as_written_then_updated(
+    store: Neo4jStore,
+) -> None:
+    store.batch_rows = 100
+    renamed = Unit("s1", "新园林街道", Level.STREET)
+    assert await store.upsert_units([STREET, renamed, STREET]) == Changes(created=1, updated=2)
+    assert await store.get_node("s1") == STREET
+
+
+@pytest.mark.neo4j
+async def test_each_read_is_one_query(store: Neo4jStore) -> None:
+    await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+    await store.upsert_households(households(4))
+    reads = [
+        store.counts(),
+        store.counts("s1"),
+        store.get_nodes(["s1", "c1", "h00", "nope"]),
+        store.children_many([ChildrenRequest(None), ChildrenRequest("g1", first=2)]),
+        store.ancestors_many(["h00", "h01", "g1"]),
+        store.counts_many(["s1", "c1", "g1"]),
+        store.search("户主"),
+        store.coverage_summary("s1"),
+    ]
+    for read in reads:
+        before = store.queries_sent
+        await read
+        assert store.queries_sent == before + 1
+
+
+@pytest.mark.neo4j
+async def test_clear_keeps_the_schema_version(store: Neo4jStore) -> None:
+    version = await schema_version(store.driver, NEO4J_DATABASE)
+    await store.upsert_units([STREET])
+    await store.clear()
+    assert await store.get_node("s1") is None
+    assert await schema_version(store.driver, NEO4J_DATABASE) == version > 0
+
+
+@pytest.mark.neo4j
+async def test_audit_entries_newest_first_by_subject(store: Neo4jStore) -> None:
+    def entry(number: int, subject: str) -> AuditEntry:
+        at = datetime(2025, 1, 1, 8, number, tzinfo=UTC)
+        return AuditEntry(
+            f"2025-{number:02d}", at, subject, "organiser", "renameUnit", ("s1",), "{}", "{}", "{}"
+        )
+
+    entries = [entry(1, "alice"), entry(2, "bob"), entry(3, "alice")]
+    for item in entries:
+        await store.record_audit(item)
+    with pytest.raises(DuplicateIdError, match="2025-01"):
+        await store.record_audit(entries[0])
+
+    page = await store.audit_entries(first=2)
+    assert (page.items, page.total, page.has_next) == ([entries[2], entries[1]], 3, True)
+    rest = await store.audit_entries(first=2, after=page.end_cursor)
+    assert (rest.items, rest.has_next) == ([entries[0]], False)
+    alice = await store.audit_entries(subject="alice")
+    assert (alice.items, alice.total) == ([entries[2], entries[0]], 2)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def test_connect_to_nothing_is_store_unavailable() -> None:
+    uri = f"bolt://127.0.0.1:{_closed_port()}"
+    with pytest.raises(StoreUnavailableError, match=uri):
+        await Neo4jStore.connect(uri, "neo4j", "whatever")
+
+
+@pytest.mark.neo4j
+async def test_connect_with_a_wrong_password_is_store_unavailable() -> None:
+    with pytest.raises(StoreUnavailableError, match="user 'neo4j'"):
+        await Neo4jStore.connect(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD + "-wrong")
