@@ -1,0 +1,193 @@
+"""`orggraph import`, `orggraph export` and `orggraph stats`: ledgers in and out of a store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from orggraph.config import Settings
+from orggraph.domain.errors import OrgGraphError
+from orggraph.importer.export import export_ledger
+from orggraph.importer.run import ImportReport, import_ledger
+from orggraph.importer.write import DEFAULT_BATCH_SIZE
+from orggraph.ledger import LANGUAGES, write_ledger
+from orggraph.stats import collect_stats, format_stats
+from orggraph.store import GraphStore, StoreUnavailableError, open_store
+
+T = TypeVar("T")
+
+_store_option = click.option(
+    "--store",
+    "store_kind",
+    type=click.Choice(["memory", "neo4j"]),
+    default=None,
+    help="Which store to use (default: ORGGRAPH_STORE, else memory in ORGGRAPH_DATA_DIR).",
+)
+
+
+def _with_store(kind: str | None, work: Callable[[GraphStore], Awaitable[T]], hint: str = "") -> T:
+    """Open the store, run `work` on it, close it; store failures become clean CLI errors."""
+
+    async def run() -> T:
+        store = await open_store(Settings.from_env(), kind)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except StoreUnavailableError as exc:
+        raise click.ClickException(f"the store is unavailable: {exc}{hint}") from exc
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@_store_option
+@click.option(
+    "--dry-run", is_flag=True, help="Check the ledger and say what would change; write nothing."
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH_SIZE,
+    show_default=True,
+    help="Rows per bulk write; each batch is written all or nothing.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: when stderr is a terminal).",
+)
+def import_command(
+    path: Path, store_kind: str | None, dry_run: bool, batch_size: int, progress: bool | None
+) -> None:
+    """Import a ledger: a folder of CSV files or an XLSX workbook (see docs/ledger-format.md).
+
+    Every file is checked before anything is written; if any row is wrong, every problem is
+    listed with its file, sheet, row and column, nothing is written and the exit code is 1.
+    Importing the same ledger again changes nothing. An import that was stopped midway can
+    simply be run again: it completes what is missing.
+    """
+    show_progress = sys.stderr.isatty() if progress is None else progress
+
+    async def work(store: GraphStore) -> ImportReport:
+        return await import_ledger(path, store, dry_run, batch_size, show_progress)
+
+    resume = ". Batches already written stay whole; run the import again to complete it."
+    try:
+        report = _with_store(store_kind, work, resume)
+    except OrgGraphError as exc:
+        raise click.ClickException(
+            f"the store refused a batch: {exc.message}{resume} (after fixing the cause)"
+        ) from exc
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(report.problems)} problem(s) found; nothing was written.", err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+
+
+@click.command("export")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A folder for csv, a workbook file for xlsx.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default=None,
+    help="csv (a folder, one file per sheet) or xlsx (one workbook); default: xlsx if --out"
+    " ends in .xlsx, else csv.",
+)
+@click.option(
+    "--scope",
+    metavar="ID",
+    default=None,
+    help="Export only this unit's subtree (and the units above it that it needs).",
+)
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Sheet names, headers and words like levels and modes in English or Chinese.",
+)
+@click.option(
+    "--points-year",
+    "points_years",
+    metavar="YEAR",
+    type=int,
+    multiple=True,
+    help="Years whose points entries to export (repeatable; default: from the earliest"
+    " assignment's year to this year).",
+)
+@_store_option
+def export_command(
+    out: Path,
+    fmt: str | None,
+    scope: str | None,
+    language: str,
+    points_years: tuple[int, ...],
+    store_kind: str | None,
+) -> None:
+    """Write the store (or one unit's subtree) back out as a ledger.
+
+    The ledger imports on its own into an empty store; exporting, importing into an empty
+    store and exporting again gives identical files.
+    """
+    chosen = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+
+    async def work(store: GraphStore) -> list[Path]:
+        ledger = await export_ledger(store, scope, points_years or None)
+        return write_ledger(ledger, out, chosen, language)
+
+    try:
+        written = _with_store(store_kind, work)
+    except OrgGraphError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"wrote {len(written)} file(s) to {out}")
+
+
+@click.command("stats")
+@click.option(
+    "--scope", metavar="ID", default=None, help="A unit or household id (default: the whole city)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--year",
+    metavar="YEAR",
+    type=int,
+    default=None,
+    help="The year whose points count for the points gap (default: this year).",
+)
+@_store_option
+def stats_command(
+    scope: str | None, as_json: bool, year: int | None, store_kind: str | None
+) -> None:
+    """Counts per level, households, cover, cadres, assignments and gaps per kind.
+
+    The same numbers from either store. Gaps follow the configured policy
+    (ORGGRAPH_MIN_HOUSEHOLDS, ORGGRAPH_MAX_HOUSEHOLDS, ORGGRAPH_MIN_YEARLY_POINTS).
+    """
+    settings = Settings.from_env()
+
+    async def work(store: GraphStore) -> dict[str, Any]:
+        return await collect_stats(store, scope, settings.policy, year or date.today().year)
+
+    try:
+        stats = _with_store(store_kind, work)
+    except OrgGraphError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))

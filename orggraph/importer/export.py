@@ -1,0 +1,183 @@
+"""The ledger back out of a store: the whole city, or one unit's subtree.
+
+An exported ledger imports on its own into an empty store: besides the scope's subtree it
+holds the chain of units above the scope and above every exported cadre's community, so each
+parent and community it names is in it. Export, import into an empty store and export again
+gives the same files.
+
+What a scope holds: its units and households; the assignments of those households; the
+cadres covering them and the cadres registered with a community inside the scope; those
+cadres' work units and points entries.
+
+The store is read through the `GraphStore` protocol alone, a page or a batch at a time:
+`children_many` walks the tree, `household_members_many` gives the cadres and assignments,
+the `CADRE_COVERING_NONE` gap list the registered cadres who cover nobody, and
+`member_points_many` their points, year by year. The protocol has no way to list points
+entries without naming a year, so points are read for `points_years` (by default every year
+from the earliest assignment up to this one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from orggraph.domain.entities import (
+    Assignment,
+    Household,
+    Member,
+    PointsEntry,
+    Unit,
+    WorkUnit,
+)
+from orggraph.domain.errors import UnknownIdError
+from orggraph.domain.gaps import GapKind
+from orggraph.domain.policy import Policy
+from orggraph.ledger.model import Ledger
+from orggraph.store.base import MAX_PAGE_SIZE, ChildrenRequest, GraphStore
+
+T = TypeVar("T")
+
+READ_BATCH = 1_000
+"""Keys per batched read: big enough to keep round trips few, small enough for one query."""
+
+
+def _chunks(items: Sequence[T], size: int = READ_BATCH) -> Iterable[Sequence[T]]:
+    return (items[start : start + size] for start in range(0, len(items), size))
+
+
+class _Collector:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.units: dict[str, Unit] = {}
+        self.households: dict[str, Household] = {}
+        self.members: dict[str, Member] = {}
+        self.assignments: list[Assignment] = []
+
+    async def tree(self, scope_id: str | None) -> None:
+        """Every unit and household under the scope (the whole city when None), the scope too."""
+        frontier: list[str | None] = [scope_id]
+        if scope_id is not None:
+            (root,) = await self.store.get_nodes([scope_id])
+            if isinstance(root, Unit):
+                self.units[root.id] = root
+            elif isinstance(root, Household):
+                self.households[root.id] = root
+                return
+            else:
+                raise UnknownIdError([scope_id], "unit or household")
+        while frontier:
+            requests = [ChildrenRequest(parent, MAX_PAGE_SIZE) for parent in frontier]
+            frontier = []
+            while requests:
+                pages = []
+                for chunk in _chunks(requests):
+                    pages += await self.store.children_many(chunk)
+                again = []
+                for request, page in zip(requests, pages, strict=True):
+                    for child in page.items:
+                        if isinstance(child, Household):
+                            self.households[child.id] = child
+                        else:
+                            self.units[child.id] = child
+                            frontier.append(child.id)
+                    if page.has_next:
+                        again.append(
+                            ChildrenRequest(request.parent_id, MAX_PAGE_SIZE, page.end_cursor)
+                        )
+                requests = again
+
+    async def coverage(self) -> None:
+        """The cadres covering the collected households, and those assignments."""
+        household_ids = sorted(self.households)
+        for chunk in _chunks(household_ids):
+            for covers in await self.store.household_members_many(chunk):
+                for cover in covers:
+                    self.members.setdefault(cover.member.id, cover.member)
+                    self.assignments.append(
+                        Assignment(cover.member.id, cover.household.id, cover.mode, cover.since)
+                    )
+
+    async def idle_members(self, scope_id: str | None) -> None:
+        """Registered cadres of the scope who cover nobody (listed by the gap query)."""
+        after: str | None = None
+        idle: list[str] = []
+        while True:
+            page = await self.store.gaps(
+                scope_id,
+                [GapKind.CADRE_COVERING_NONE],
+                Policy(),
+                date.today().year,
+                MAX_PAGE_SIZE,
+                after,
+            )
+            idle += [gap.subject_id for gap in page.items]
+            if not page.has_next:
+                break
+            after = page.end_cursor
+        for chunk in _chunks(idle):
+            for node in await self.store.get_nodes(chunk):
+                if isinstance(node, Member):
+                    self.members[node.id] = node
+
+    async def work_units(self) -> list[WorkUnit]:
+        wanted = sorted({m.work_unit_id for m in self.members.values() if m.work_unit_id})
+        found: list[WorkUnit] = []
+        for chunk in _chunks(wanted):
+            found += [n for n in await self.store.get_nodes(chunk) if isinstance(n, WorkUnit)]
+        return found
+
+    async def points(self, years: Iterable[int]) -> list[PointsEntry]:
+        member_ids = sorted(self.members)
+        entries: list[PointsEntry] = []
+        for year in years:
+            for chunk in _chunks(member_ids):
+                for member_entries in await self.store.member_points_many(chunk, year):
+                    entries += member_entries
+        return entries
+
+    async def chains(self, scope_id: str | None) -> None:
+        """The units above the scope and above each cadre's community, so parents resolve."""
+        tops = [m.community_id for m in self.members.values() if m.community_id]
+        wanted = sorted({i for i in [scope_id, *tops] if i is not None} - set(self.units))
+        for chunk in _chunks(wanted):
+            for node in await self.store.get_nodes(chunk):
+                if isinstance(node, Unit):
+                    self.units[node.id] = node
+            for chain in await self.store.ancestors_many(chunk):
+                self.units.update((unit.id, unit) for unit in chain)
+
+
+def default_points_years(assignments: Iterable[Assignment]) -> range:
+    """From the earliest assignment's year (or this year) through this year."""
+    this_year = date.today().year
+    first = min((a.since.year for a in assignments), default=this_year)
+    return range(min(first, this_year), this_year + 1)
+
+
+async def export_ledger(
+    store: GraphStore, scope_id: str | None = None, points_years: Iterable[int] | None = None
+) -> Ledger:
+    """The ledger of the whole city or of the subtree at `scope_id`, in canonical order.
+
+    UnknownIdError if `scope_id` names no unit or household.
+    """
+    collector = _Collector(store)
+    await collector.tree(scope_id)
+    await collector.coverage()
+    if scope_id is None or scope_id in collector.units:
+        await collector.idle_members(scope_id)
+    await collector.chains(scope_id)
+    years = (
+        points_years if points_years is not None else default_points_years(collector.assignments)
+    )
+    ledger = Ledger(
+        units=list(collector.units.values()),
+        households=list(collector.households.values()),
+        work_units=await collector.work_units(),
+        members=list(collector.members.values()),
+        assignments=collector.assignments,
+        points=await collector.points(years),
+    )
+    return ledger.canonical()

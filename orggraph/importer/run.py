@@ -1,0 +1,79 @@
+"""One import, start to end: read, check everything, then write (or, dry, say what would change).
+
+Nothing is written unless the whole ledger is clean: an organiser gets every problem in one
+report, and the store never holds half of a ledger that was wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orggraph.importer.plan import plan_changes
+from orggraph.importer.validate import (
+    check_references,
+    fetch_nodes,
+    referenced_ids,
+    sorted_problems,
+)
+from orggraph.importer.write import DEFAULT_BATCH_SIZE, write_to_store
+from orggraph.ledger import Kind, Problem, read_ledger
+from orggraph.store.base import Changes, GraphStore
+
+
+@dataclass
+class ImportReport:
+    """The outcome: the problems (then nothing was written) or what changed, per kind."""
+
+    problems: list[Problem] = field(default_factory=list)
+    changes: dict[Kind, Changes] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """A small table of rows per kind: created, updated, unchanged."""
+        verb = "would change" if self.dry_run else "changed"
+        lines = [
+            f"{'kind':<12} {'rows':>9} {'created':>9} {'updated':>9} {'unchanged':>9}",
+        ]
+        total = Changes()
+        for kind in Kind:
+            changes = self.changes.get(kind, Changes())
+            total += changes
+            lines.append(_line(kind.value, changes))
+        lines.append(_line("total", total))
+        touched = total.created + total.updated
+        lines.append(f"{'dry run: ' if self.dry_run else ''}{verb} {touched:,} row(s)")
+        return "\n".join(lines)
+
+
+def _line(label: str, changes: Changes) -> str:
+    rows = changes.created + changes.updated + changes.unchanged
+    return (
+        f"{label:<12} {rows:>9,} {changes.created:>9,} {changes.updated:>9,} "
+        f"{changes.unchanged:>9,}"
+    )
+
+
+async def import_ledger(
+    path: Path,
+    store: GraphStore,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = True,
+) -> ImportReport:
+    """Import the ledger at `path` into `store`: all problems, or all rows written."""
+    parsed = read_ledger(path)
+    stored = await fetch_nodes(store, referenced_ids(parsed), batch_size)
+    problems = parsed.problems + check_references(parsed, stored)
+    if problems:
+        return ImportReport(problems=sorted_problems(parsed, problems), dry_run=dry_run)
+    ledger = parsed.ledger()
+    if dry_run:
+        changes = await plan_changes(ledger, store, stored, batch_size)
+    else:
+        changes = await write_to_store(ledger, store, batch_size, progress)
+    return ImportReport(changes=changes, dry_run=dry_run)

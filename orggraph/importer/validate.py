@@ -1,0 +1,243 @@
+"""Checks across rows and against the store: the second half of "validate everything first".
+
+`orggraph.ledger.parse` checked each row alone. Here every reference is resolved, against
+the ledger first and the store second: a parent, a work unit, a community, the cadre and the
+household of an assignment. Ids are unique across every kind, in the ledger and between the
+ledger and the store. Each problem names the file, sheet, row and column to fix.
+
+One thing cannot be checked here: a points entry id that the store already uses for a node
+of another kind (the protocol reads nodes by id, not points entries). The store refuses such
+a batch at write time, and the import reports it then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from orggraph.domain.entities import Household, Member, Node, Unit
+from orggraph.domain.levels import Level
+from orggraph.ledger.model import Location, ParsedLedger, Problem
+from orggraph.store.base import GraphStore
+
+HOUSEHOLD = "household"
+MEMBER = "cadre"
+WORK_UNIT = "work unit"
+POINTS = "points entry"
+
+
+@dataclass(frozen=True)
+class Known:
+    """What an id names: a unit of some level, a household, a cadre, a work unit, points."""
+
+    kind: str
+    level: Level | None = None
+
+    def __str__(self) -> str:
+        return self.level.english if self.level is not None else self.kind
+
+
+def known_of(node: Node) -> Known:
+    if isinstance(node, Unit):
+        return Known("unit", node.level)
+    if isinstance(node, Household):
+        return Known(HOUSEHOLD)
+    if isinstance(node, Member):
+        return Known(MEMBER)
+    return Known(WORK_UNIT)
+
+
+def _a(what: Known | str) -> str:
+    text = str(what)
+    return f"an {text}" if text[0] in "aeiou" else f"a {text}"
+
+
+async def fetch_nodes(store: GraphStore, ids: Iterable[str], batch: int) -> dict[str, Node]:
+    """The stored nodes among `ids`, read `batch` ids per round trip."""
+    wanted = sorted(set(ids))
+    found: dict[str, Node] = {}
+    for start in range(0, len(wanted), batch):
+        chunk = wanted[start : start + batch]
+        for node_id, node in zip(chunk, await store.get_nodes(chunk), strict=True):
+            if node is not None:
+                found[node_id] = node
+    return found
+
+
+class _Checker:
+    def __init__(self, parsed: ParsedLedger, stored: dict[str, Node]) -> None:
+        self.parsed = parsed
+        self.stored = stored
+        self.problems: list[Problem] = []
+        self.defined: dict[str, tuple[Known, Location]] = {}
+
+    def problem(self, where: Location, column: str, message: str) -> None:
+        self.problems.append(Problem(self.parsed.cell(where, column), message))
+
+    def define(self, where: Location, node_id: str, known: Known) -> None:
+        """Register an id the ledger defines: no duplicates, no clash with the store."""
+        earlier = self.defined.get(node_id)
+        if earlier is not None:
+            first_known, first_place = earlier
+            self.problem(
+                where, "id", f"duplicate id {node_id}: already {_a(first_known)} at {first_place}"
+            )
+            return
+        self.defined[node_id] = (known, where)
+        node = self.stored.get(node_id)
+        if node is not None and known_of(node) != known:
+            self.problem(
+                where,
+                "id",
+                f"duplicate id {node_id}: the store already has it as {_a(known_of(node))}, not "
+                f"{_a(known)} (ids are unique across every kind)",
+            )
+
+    def known(self, node_id: str) -> Known | None:
+        """What `node_id` will name after the import: the ledger's word first, then the store's."""
+        defined = self.defined.get(node_id)
+        if defined is not None:
+            return defined[0]
+        node = self.stored.get(node_id)
+        return known_of(node) if node is not None else None
+
+    def expect(self, where: Location, column: str, node_id: str, wanted: Known) -> None:
+        """A reference must name something of the wanted kind, in the ledger or the store."""
+        if node_id in self.parsed.broken_ids:
+            return
+        found = self.known(node_id)
+        if found is None:
+            self.problem(
+                where, column, f"unknown {wanted} {node_id}: not in the ledger nor in the store"
+            )
+        elif found != wanted:
+            self.problem(where, column, f"{node_id} is {_a(found)}, not {_a(wanted)}")
+
+    def define_all(self) -> None:
+        parsed = self.parsed
+        for unit_row in parsed.units:
+            self.define(unit_row.where, unit_row.value.id, Known("unit", unit_row.value.level))
+        for household_row in parsed.households:
+            self.define(household_row.where, household_row.value.id, Known(HOUSEHOLD))
+        for work_unit_row in parsed.work_units:
+            self.define(work_unit_row.where, work_unit_row.value.id, Known(WORK_UNIT))
+        for member_row in parsed.members:
+            self.define(member_row.where, member_row.value.id, Known(MEMBER))
+        for points_row in parsed.points:
+            self.define(points_row.where, points_row.value.id, Known(POINTS))
+
+    def check_units(self) -> None:
+        for row in self.parsed.units:
+            unit = row.value
+            wanted = unit.level.parent_level
+            if wanted is None:
+                if unit.parent_id is not None:
+                    self.problem(
+                        row.where,
+                        "parent_id",
+                        f"{unit.id} is a {unit.level.english} and has no parent; "
+                        "leave parent_id empty",
+                    )
+                continue
+            if unit.parent_id is None:
+                self.problem(
+                    row.where,
+                    "parent_id",
+                    f"{unit.id} is a {unit.level.english}: it needs the id of its "
+                    f"{wanted.english} ({wanted.chinese})",
+                )
+                continue
+            self.parent(row.where, unit.id, unit.level, unit.parent_id)
+
+    def parent(self, where: Location, child_id: str, level: Level, parent_id: str) -> None:
+        wanted = level.parent_level
+        if wanted is None or parent_id in self.parsed.broken_ids:
+            return
+        found = self.known(parent_id)
+        if found is None:
+            self.problem(
+                where,
+                "parent_id",
+                f"unknown parent {parent_id}: not in the ledger nor in the store",
+            )
+        elif found.level is not wanted:
+            self.problem(
+                where,
+                "parent_id",
+                f"{child_id} ({level.english}) cannot hang under {parent_id} ({found}); "
+                f"its parent must be {_a(wanted.english)} ({wanted.chinese})",
+            )
+
+    def check_rest(self) -> None:
+        parsed = self.parsed
+        for household_row in parsed.households:
+            household = household_row.value
+            self.parent(household_row.where, household.id, Level.HOUSEHOLD, household.parent_id)
+        for member_row in parsed.members:
+            member = member_row.value
+            if member.work_unit_id is not None:
+                self.expect(member_row.where, "work_unit_id", member.work_unit_id, Known(WORK_UNIT))
+            if member.community_id is not None:
+                community = Known("unit", Level.COMMUNITY)
+                self.expect(member_row.where, "community_id", member.community_id, community)
+        pairs: dict[tuple[str, str], Location] = {}
+        for assignment_row in parsed.assignments:
+            assignment = assignment_row.value
+            self.expect(assignment_row.where, "member_id", assignment.member_id, Known(MEMBER))
+            self.expect(
+                assignment_row.where, "household_id", assignment.household_id, Known(HOUSEHOLD)
+            )
+            pair = (assignment.member_id, assignment.household_id)
+            if pair in pairs:
+                self.problem(
+                    assignment_row.where,
+                    "household_id",
+                    f"duplicate assignment: {pair[0]} already covers {pair[1]} at {pairs[pair]}",
+                )
+            else:
+                pairs[pair] = assignment_row.where
+        for points_row in parsed.points:
+            self.expect(points_row.where, "member_id", points_row.value.member_id, Known(MEMBER))
+
+
+def referenced_ids(parsed: ParsedLedger) -> list[str]:
+    """Every id the ledger defines or points at: what must be looked up in the store."""
+    ids: list[str] = []
+    for unit_row in parsed.units:
+        ids.append(unit_row.value.id)
+        if unit_row.value.parent_id is not None:
+            ids.append(unit_row.value.parent_id)
+    for household_row in parsed.households:
+        ids += (household_row.value.id, household_row.value.parent_id)
+    ids += (row.value.id for row in parsed.work_units)
+    for member_row in parsed.members:
+        member = member_row.value
+        ids += (i for i in (member.id, member.work_unit_id, member.community_id) if i is not None)
+    for assignment_row in parsed.assignments:
+        ids += (assignment_row.value.member_id, assignment_row.value.household_id)
+    ids += (row.value.member_id for row in parsed.points)
+    return ids
+
+
+def check_references(parsed: ParsedLedger, stored: dict[str, Node]) -> list[Problem]:
+    """Every cross-row and ledger-versus-store problem, given the stored nodes the ledger names."""
+    checker = _Checker(parsed, stored)
+    checker.define_all()
+    checker.check_units()
+    checker.check_rest()
+    return checker.problems
+
+
+def sorted_problems(parsed: ParsedLedger, problems: Sequence[Problem]) -> list[Problem]:
+    """Problems in the order an organiser walks the ledger: sheet by sheet, row by row.
+
+    Sheets go in reading order (units first, points last); problems with no sheet of a known
+    kind (an unknown file, say) come first.
+    """
+    order = {table: rank for rank, table in enumerate(parsed.headers)}
+
+    def key(problem: Problem) -> tuple[int, int, str]:
+        where = problem.where
+        return (order.get((where.file, where.sheet), -1), where.row or 0, where.column or "")
+
+    return sorted(problems, key=key)

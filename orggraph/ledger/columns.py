@@ -1,0 +1,172 @@
+"""The ledger's sheets and columns: the one definition the reader, the writer and the docs follow.
+
+A ledger (台账) has one sheet per kind of row (or one CSV file per kind). Organisers name
+sheets and columns in Chinese, developers in English, so every sheet and column has an
+English name, a Chinese name and a few other accepted spellings. `docs/ledger-format.md`
+describes the same table in prose; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    `required` columns must be present in the header; `blank_ok` says whether a row may leave
+    the cell empty (a street's parent, a household's phone...).
+    """
+
+    name: str
+    chinese: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    blank_ok: bool = False
+
+    def header(self, language: str) -> str:
+        """The header the writer puts on this column for `language` (`en` or `zh`)."""
+        return self.chinese if language == "zh" else self.name
+
+
+class Kind(Enum):
+    """A kind of ledger row; the value is the sheet name (and CSV file stem) in English."""
+
+    UNITS = "units"
+    HOUSEHOLDS = "households"
+    WORK_UNITS = "work_units"
+    MEMBERS = "members"
+    ASSIGNMENTS = "assignments"
+    POINTS = "points"
+
+    @property
+    def chinese(self) -> str:
+        """The Chinese sheet name an organiser's workbook uses for this kind."""
+        return _CHINESE_SHEETS[self]
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return _COLUMNS[self]
+
+    def sheet_name(self, language: str) -> str:
+        return self.chinese if language == "zh" else self.value
+
+
+IGNORED_COLUMNS = frozenset({"note", "notes", "remark", "remarks", "备注", "说明"})
+"""Free-text columns organisers add to their sheets; read past, never stored."""
+
+_CHINESE_SHEETS = {
+    Kind.UNITS: "组织",
+    Kind.HOUSEHOLDS: "住户",
+    Kind.WORK_UNITS: "派出单位",
+    Kind.MEMBERS: "党员干部",
+    Kind.ASSIGNMENTS: "联户包保",
+    Kind.POINTS: "积分",
+}
+
+_ID = Column("id", "编号", ("ID", "代码"))
+_COLUMNS: dict[Kind, tuple[Column, ...]] = {
+    Kind.UNITS: (
+        _ID,
+        Column("name", "名称", ("组织名称",)),
+        Column("level", "层级", ("类型", "组织层级")),
+        Column("parent_id", "上级编号", ("parent", "上级组织编号"), blank_ok=True),
+    ),
+    Kind.HOUSEHOLDS: (
+        _ID,
+        Column("name", "户主", ("户主姓名", "姓名", "householder")),
+        Column("parent_id", "楼栋党小组编号", ("上级编号", "parent", "building_id")),
+        Column("address", "地址", ("住址", "家庭住址"), required=False, blank_ok=True),
+        Column("phone", "电话", ("联系电话", "手机"), required=False, blank_ok=True),
+        Column("central", "中心户", ("党员中心户", "是否中心户"), required=False, blank_ok=True),
+    ),
+    Kind.WORK_UNITS: (
+        _ID,
+        Column("name", "名称", ("单位名称",)),
+    ),
+    Kind.MEMBERS: (
+        _ID,
+        Column("name", "姓名", ("党员姓名",)),
+        Column("phone", "电话", ("联系电话", "手机"), required=False, blank_ok=True),
+        Column(
+            "work_unit_id",
+            "派出单位编号",
+            ("工作单位编号", "单位编号", "work_unit"),
+            required=False,
+            blank_ok=True,
+        ),
+        Column(
+            "community_id",
+            "报到社区编号",
+            ("社区编号", "community"),
+            required=False,
+            blank_ok=True,
+        ),
+    ),
+    Kind.ASSIGNMENTS: (
+        Column("member_id", "党员编号", ("党员干部编号", "member", "cadre_id")),
+        Column("household_id", "户编号", ("住户编号", "household")),
+        Column("mode", "包保方式", ("联户方式", "方式")),
+        Column("since", "起始日期", ("包保日期", "开始日期", "date")),
+    ),
+    Kind.POINTS: (
+        _ID,
+        Column("member_id", "党员编号", ("党员干部编号", "member", "cadre_id")),
+        Column("day", "日期", ("积分日期", "date")),
+        Column("points", "积分", ("分值", "分数")),
+        Column("reason", "事由", ("积分事由", "原因"), required=False, blank_ok=True),
+    ),
+}
+
+_PART_SUFFIX = re.compile(r"^(?P<stem>.+?)(?:[ _-]?(?P<part>\d+)|\s*\((?P<paren>\d+)\))$")
+
+
+def normalise_header(text: str) -> str:
+    """Headers compare case-blind, with spaces and hyphens read as underscores."""
+    return re.sub(r"[\s\-]+", "_", text.strip()).lower()
+
+
+def _lookup_table() -> dict[str, Kind]:
+    table: dict[str, Kind] = {}
+    for kind in Kind:
+        table[normalise_header(kind.value)] = kind
+        table[kind.chinese] = kind
+    return table
+
+
+_SHEETS = _lookup_table()
+
+
+def kind_of_sheet(name: str) -> Kind | None:
+    """The kind a sheet (or CSV file stem) holds, or None for a name that is no kind.
+
+    Big ledgers split a kind over several sheets, because a sheet holds at most 1,048,576 rows:
+    `households`, `households_2`, `households (3)` and `住户2` all hold households.
+    """
+    wanted = normalise_header(name)
+    if wanted in _SHEETS:
+        return _SHEETS[wanted]
+    match = _PART_SUFFIX.match(name.strip())
+    if match:
+        return _SHEETS.get(normalise_header(match["stem"]))
+    return None
+
+
+def part_number(name: str) -> int:
+    """Which part of a split kind a sheet is (1 for the unsuffixed first part)."""
+    match = _PART_SUFFIX.match(name.strip())
+    if match and normalise_header(name) not in _SHEETS:
+        return int(match["part"] or match["paren"])
+    return 1
+
+
+def column_lookup(kind: Kind) -> dict[str, Column]:
+    """Every accepted header of a kind's columns (normalised), mapped to its column."""
+    table: dict[str, Column] = {}
+    for column in kind.columns:
+        for spelling in (column.name, column.chinese, *column.aliases):
+            table[normalise_header(spelling)] = column
+    return table

@@ -1,0 +1,150 @@
+"""A ledger in memory: the rows of each kind, where each came from, and what is wrong with them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from orggraph.domain.entities import Assignment, Household, Member, PointsEntry, Unit, WorkUnit
+from orggraph.domain.levels import UNIT_LEVELS
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits, as an organiser finds it in their spreadsheet.
+
+    `row` is the spreadsheet row number (the header is row 1, so the first data row is 2);
+    `column` is the header as written in the file. `sheet` is None for a CSV file.
+    """
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def at(self, column: str) -> Location:
+        return Location(self.file, self.sheet, self.row, column)
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a ledger; the import reports every one before writing anything."""
+
+    where: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Row(Generic[T]):
+    """A parsed row and where it was read, so cross-row checks can point back at it."""
+
+    value: T
+    where: Location
+
+
+@dataclass
+class Ledger:
+    """The rows of a ledger by kind, as domain values."""
+
+    units: list[Unit] = field(default_factory=list)
+    households: list[Household] = field(default_factory=list)
+    work_units: list[WorkUnit] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    points: list[PointsEntry] = field(default_factory=list)
+
+    def canonical(self) -> Ledger:
+        """The same rows in the one order the writer uses, so equal ledgers give equal files.
+
+        Units go streets first, then level by level, so a parent always precedes its children;
+        everything else goes by id (assignments by cadre, then household).
+        """
+        return Ledger(
+            units=sorted(self.units, key=lambda unit: (unit.level.value, unit.id)),
+            households=sorted(self.households, key=lambda household: household.id),
+            work_units=sorted(self.work_units, key=lambda work_unit: work_unit.id),
+            members=sorted(self.members, key=lambda member: member.id),
+            assignments=sorted(self.assignments, key=lambda a: (a.member_id, a.household_id)),
+            points=sorted(self.points, key=lambda entry: entry.id),
+        )
+
+    def figures(self) -> dict[str, Any]:
+        """The document's figures as this ledger holds them (no store needed).
+
+        Keys match `orggraph stats --json`, so a generated city can be checked against the
+        profile before import and against the store after.
+        """
+        per_level = Counter(unit.level for unit in self.units)
+        covered = {assignment.household_id for assignment in self.assignments}
+        covering = {assignment.member_id for assignment in self.assignments}
+        return {
+            "units": {level.name.lower(): per_level[level] for level in UNIT_LEVELS},
+            "households": len(self.households),
+            "central_households": sum(1 for h in self.households if h.central),
+            "covered_households": len(covered),
+            "members": len(self.members),
+            "covering_members": len(covering),
+            "assignments": len(self.assignments),
+            "work_units": len(self.work_units),
+            "points_entries": len(self.points),
+        }
+
+    def row_count(self) -> int:
+        return (
+            len(self.units)
+            + len(self.households)
+            + len(self.work_units)
+            + len(self.members)
+            + len(self.assignments)
+            + len(self.points)
+        )
+
+
+@dataclass
+class ParsedLedger:
+    """What the reader made of a ledger: the rows that parsed, with places, and the problems."""
+
+    units: list[Row[Unit]] = field(default_factory=list)
+    households: list[Row[Household]] = field(default_factory=list)
+    work_units: list[Row[WorkUnit]] = field(default_factory=list)
+    members: list[Row[Member]] = field(default_factory=list)
+    assignments: list[Row[Assignment]] = field(default_factory=list)
+    points: list[Row[PointsEntry]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    broken_ids: set[str] = field(default_factory=set)
+    """Ids of rows that failed to parse: references to them are not reported a second time."""
+    headers: dict[tuple[str, str | None], dict[str, str]] = field(default_factory=dict)
+    """Per (file, sheet): each column's header as the file spells it (`parent_id` -> `上级编号`)."""
+
+    def cell(self, where: Location, column: str) -> Location:
+        """The place of `column` in the row at `where`, named as the file names it."""
+        spelling = self.headers.get((where.file, where.sheet), {}).get(column, column)
+        return where.at(spelling)
+
+    def ledger(self) -> Ledger:
+        """The parsed values without their places (what the import writes)."""
+        return Ledger(
+            units=[row.value for row in self.units],
+            households=[row.value for row in self.households],
+            work_units=[row.value for row in self.work_units],
+            members=[row.value for row in self.members],
+            assignments=[row.value for row in self.assignments],
+            points=[row.value for row in self.points],
+        )

@@ -1,0 +1,135 @@
+"""Cell values: how the ledger spells levels, flags, modes, dates and points, both ways.
+
+Reading is lenient where spreadsheets differ (Chinese or English words, `2022/3/1` or
+`2022年3月1日`, a whole number Excel stored as `12.0`); writing is strict and always spells a
+value one way per language, so an exported ledger is the same bytes every time.
+Parsers raise `ValueError` with a message meant for the organiser who typed the cell.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date, datetime
+
+from orggraph.domain.entities import Mode
+from orggraph.domain.levels import UNIT_LEVELS, Level
+
+_LEVEL_WORDS = {
+    Level.STREET: "street",
+    Level.COMMUNITY: "community",
+    Level.BRANCH: "branch",
+    Level.BUILDING: "building",
+}
+_MODE_WORDS_ZH = {Mode.UNIT: "单位派遣", Mode.RESIDENCE: "个人居住"}
+_MODE_ALIASES = {
+    **{mode.value: mode for mode in Mode},
+    "单位派遣": Mode.UNIT,
+    "单位派遣地": Mode.UNIT,
+    "单位派遣地联户包保": Mode.UNIT,
+    "个人居住": Mode.RESIDENCE,
+    "个人居住地": Mode.RESIDENCE,
+    "个人居住地联户包保": Mode.RESIDENCE,
+}
+_TRUE = frozenset({"yes", "y", "true", "1", "是", "√"})
+_FALSE = frozenset({"no", "n", "false", "0", "否", ""})
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text an organiser sees: numbers without `.0`, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_level(text: str) -> Level:
+    """`street`, `StreetCommittee`, `street working committee` or `街道大工委`, and so on."""
+    wanted = text.strip().lower()
+    for level in UNIT_LEVELS:
+        spellings = (_LEVEL_WORDS[level], level.label.lower(), level.english, level.name.lower())
+        if wanted in spellings or text.strip() == level.chinese:
+            return level
+    choices = ", ".join(f"{_LEVEL_WORDS[level]} ({level.chinese})" for level in UNIT_LEVELS)
+    raise ValueError(f"level {text!r} is not one of {choices}")
+
+
+def format_level(level: Level, language: str) -> str:
+    return level.chinese if language == "zh" else _LEVEL_WORDS[level]
+
+
+def parse_flag(text: str) -> bool:
+    """Yes/no cells: `yes`/`no`, `true`/`false`, `1`/`0`, `是`/`否`; empty means no."""
+    wanted = text.strip().lower()
+    if wanted in _TRUE:
+        return True
+    if wanted in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not yes/no (是/否)")
+
+
+def format_flag(flag: bool, language: str) -> str:
+    if language == "zh":
+        return "是" if flag else "否"
+    return "yes" if flag else "no"
+
+
+def parse_mode(text: str) -> Mode:
+    """`unit`/`residence`, or the document's 单位派遣地 / 个人居住地 (联户包保)."""
+    mode = _MODE_ALIASES.get(text.strip()) or _MODE_ALIASES.get(text.strip().lower())
+    if mode is None:
+        raise ValueError(f"mode {text!r} is not unit (单位派遣) or residence (个人居住)")
+    return mode
+
+
+def format_mode(mode: Mode, language: str) -> str:
+    return _MODE_WORDS_ZH[mode] if language == "zh" else mode.value
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_date(text: str) -> date:
+    """`2022-03-01`, `2022/3/1`, `2022.3.1` or `2022年3月1日`; a time of midnight is allowed.
+
+    Cached: a ledger has few distinct dates (a quarter's theme day, a campaign's start) over
+    hundreds of thousands of rows.
+    """
+    stripped = text.strip()
+    if stripped.endswith(" 00:00:00"):
+        stripped = stripped[: -len(" 00:00:00")]
+    match = _DATE.match(stripped)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)")
+
+
+def format_date(day: date) -> str:
+    return day.isoformat()
+
+
+def parse_points(text: str) -> int:
+    """A whole number of points, sign allowed; `12.0` (Excel's way of storing 12) is 12."""
+    stripped = text.strip()
+    try:
+        return int(stripped)
+    except ValueError:
+        pass
+    try:
+        number = float(stripped)
+    except ValueError:
+        number = float("nan")
+    if number.is_integer():
+        return int(number)
+    raise ValueError(f"points {text!r} is not a whole number")

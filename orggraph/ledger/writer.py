@@ -1,0 +1,153 @@
+"""Writing a ledger: a folder of CSV files or one XLSX workbook, byte-for-byte reproducible.
+
+The same ledger always gives the same bytes: rows go in `Ledger.canonical` order, values are
+spelt one way per language, CSV lines end in `\\n`, and the workbook's zip entries and document
+properties carry a fixed timestamp instead of the time of writing. That is what lets the seed
+generator promise identical output for the same seed, and the export round trip be checked
+by comparing files.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from orggraph.ledger.columns import Kind
+from orggraph.ledger.model import Ledger
+from orggraph.ledger.values import format_date, format_flag, format_level, format_mode
+
+LANGUAGES = ("en", "zh")
+MAX_SHEET_ROWS = 1_000_000
+"""Data rows per sheet; Excel stops at 1,048,576 rows, so bigger kinds split into parts."""
+
+_FIXED_TIME = datetime(2000, 1, 1)
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+Cells = list[str]
+
+
+def _rows(ledger: Ledger, kind: Kind, language: str) -> Iterator[Cells]:
+    """The cells of each row of one kind, in column order (see `orggraph.ledger.columns`)."""
+    if kind is Kind.UNITS:
+        for unit in ledger.units:
+            level = format_level(unit.level, language)
+            yield [unit.id, unit.name, level, unit.parent_id or ""]
+    elif kind is Kind.HOUSEHOLDS:
+        for h in ledger.households:
+            central = format_flag(h.central, language)
+            yield [h.id, h.name, h.parent_id, h.address, h.phone, central]
+    elif kind is Kind.WORK_UNITS:
+        for work_unit in ledger.work_units:
+            yield [work_unit.id, work_unit.name]
+    elif kind is Kind.MEMBERS:
+        for m in ledger.members:
+            yield [m.id, m.name, m.phone, m.work_unit_id or "", m.community_id or ""]
+    elif kind is Kind.ASSIGNMENTS:
+        for a in ledger.assignments:
+            mode = format_mode(a.mode, language)
+            yield [a.member_id, a.household_id, mode, format_date(a.since)]
+    else:
+        for p in ledger.points:
+            yield [p.id, p.member_id, format_date(p.day), str(p.points), p.reason]
+
+
+def _header(kind: Kind, language: str) -> Cells:
+    return [column.header(language) for column in kind.columns]
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+
+
+def write_csv(ledger: Ledger, folder: Path, language: str = "en") -> list[Path]:
+    """One UTF-8 CSV file per kind (with a BOM, so Excel shows Chinese); returns the paths.
+
+    Every kind gets its file, with just the header when it has no rows, so a ledger always
+    shows its full shape. Files are named by kind in `language` (`households.csv`, `住户.csv`).
+    """
+    _check_language(language)
+    folder.mkdir(parents=True, exist_ok=True)
+    canonical = ledger.canonical()
+    written = []
+    for kind in Kind:
+        path = folder / f"{kind.sheet_name(language)}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(_header(kind, language))
+            writer.writerows(_rows(canonical, kind, language))
+        written.append(path)
+    return written
+
+
+def _sheet_title(kind: Kind, language: str, part: int) -> str:
+    name = kind.sheet_name(language)
+    return name if part == 1 else f"{name}_{part}"
+
+
+def write_xlsx(ledger: Ledger, path: Path, language: str = "en") -> Path:
+    """One workbook, a sheet per kind (split into `households_2`... past a million rows)."""
+    _check_language(language)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    canonical = ledger.canonical()
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "orggraph"
+    workbook.properties.created = _FIXED_TIME
+    for kind in Kind:
+        part = 1
+        sheet = workbook.create_sheet(_sheet_title(kind, language, part))
+        sheet.append(_header(kind, language))
+        count = 0
+        for cells in _rows(canonical, kind, language):
+            if count == MAX_SHEET_ROWS:
+                part += 1
+                count = 0
+                sheet = workbook.create_sheet(_sheet_title(kind, language, part))
+                sheet.append(_header(kind, language))
+            sheet.append(cells)
+            count += 1
+    workbook.save(path)
+    _fix_zip_times(path)
+    return path
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the workbook's zip with fixed entry times and a fixed modified date.
+
+    openpyxl stamps every entry and `docProps/core.xml` with the time of saving; the content
+    is otherwise deterministic, so pinning those makes the file reproducible.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _pin_modified(data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
+
+
+def _pin_modified(core_xml: bytes) -> bytes:
+    text = core_xml.decode("utf-8")
+    start = text.find("<dcterms:modified")
+    end = text.find("</dcterms:modified>", start)
+    if start < 0 or end < 0:
+        return core_xml
+    close = text.index(">", start) + 1
+    return (text[:close] + _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ") + text[end:]).encode()
+
+
+def write_ledger(ledger: Ledger, out: Path, fmt: str = "csv", language: str = "en") -> list[Path]:
+    """Write `ledger` to `out`: a folder for `csv`, a workbook file for `xlsx`."""
+    if fmt == "csv":
+        return write_csv(ledger, out, language)
+    if fmt == "xlsx":
+        return [write_xlsx(ledger, out, language)]
+    raise ValueError(f"format must be csv or xlsx, got {fmt!r}")
