@@ -95,22 +95,46 @@ async def test_a_repeated_id_in_one_call_counts_as_written_then_updated(
 
 @pytest.mark.neo4j
 async def test_each_read_is_one_query(store: Neo4jStore) -> None:
+    """Plain reads are one query; summaries are one query for the data version when cached,
+    plus the computing query on a miss."""
     await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
     await store.upsert_households(households(4))
-    reads = [
-        store.counts(),
-        store.counts("s1"),
+    plain = [
         store.get_nodes(["s1", "c1", "h00", "nope"]),
         store.children_many([ChildrenRequest(None), ChildrenRequest("g1", first=2)]),
         store.ancestors_many(["h00", "h01", "g1"]),
-        store.counts_many(["s1", "c1", "g1"]),
         store.search("户主"),
-        store.coverage_summary("s1"),
     ]
-    for read in reads:
+    for read in plain:
         before = store.queries_sent
         await read
         assert store.queries_sent == before + 1
+    summaries = [
+        lambda: store.counts(),
+        lambda: store.counts("s1"),
+        lambda: store.counts_many(["s1", "c1", "g1"]),
+        lambda: store.coverage_summary("s1"),
+    ]
+    for summary in summaries:
+        before = store.queries_sent
+        first = await summary()
+        assert store.queries_sent == before + 2
+        assert await summary() == first
+        assert store.queries_sent == before + 3
+
+
+@pytest.mark.neo4j
+async def test_a_write_makes_cached_summaries_stale(store: Neo4jStore) -> None:
+    await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+    await store.upsert_households(households(4))
+    assert (await store.counts()).households == 4
+    await store.upsert_households(households(6))
+    assert (await store.counts()).households == 6
+    await store.clear()
+    await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+    await store.upsert_households(households(6))
+    await store.delete_unit("h05")
+    assert (await store.counts()).households == 5
 
 
 @pytest.mark.neo4j

@@ -27,6 +27,7 @@ async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
             settings.neo4j_user,
             settings.neo4j_password,
             settings.neo4j_database,
+            transaction_timeout_s=settings.api.cypher_timeout_s,
         )
         await apply_migrations(store.driver, settings.neo4j_database)
         return store

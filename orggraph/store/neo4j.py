@@ -19,7 +19,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from neo4j import (
     AsyncDriver,
@@ -27,6 +27,7 @@ from neo4j import (
     AsyncManagedTransaction,
     AsyncSession,
     Record,
+    unit_of_work,
 )
 from neo4j.exceptions import (
     AuthError,
@@ -93,6 +94,10 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
+SUMMARY_CACHE_SIZE = 512
+"""How many summaries (figures, gap pages) the store keeps per data version."""
+
+
 class Neo4jStore:
     """`GraphStore` over a Neo4j 5 database (see `schema/` for the model and every query)."""
 
@@ -105,6 +110,7 @@ class Neo4jStore:
         *,
         uri: str = "",
         batch_rows: int = BATCH_ROWS,
+        transaction_timeout_s: float | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
@@ -112,10 +118,18 @@ class Neo4jStore:
         self.batch_rows = batch_rows
         self.queries_sent = 0
         """Queries sent since the store was made (the connect check included)."""
+        self.transaction_timeout_s = transaction_timeout_s
+        """Neo4j ends any transaction running longer (None: the server's default)."""
+        self._summaries: dict[tuple[Any, ...], tuple[int, Any]] = {}
 
     @classmethod
     async def connect(
-        cls, uri: str, user: str, password: str, database: str = "neo4j"
+        cls,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        transaction_timeout_s: float | None = None,
     ) -> Neo4jStore:
         """A store on a server that answers, or StoreUnavailableError saying why not."""
         where = f"Neo4j at {uri} (database {database!r}, user {user!r})"
@@ -128,7 +142,7 @@ class Neo4jStore:
             )
         except (ValueError, DriverError) as exc:
             raise StoreUnavailableError(f"cannot use {where}: {exc}") from exc
-        store = cls(driver, database, uri=uri)
+        store = cls(driver, database, uri=uri, transaction_timeout_s=transaction_timeout_s)
         try:
             await driver.verify_connectivity()
             await store.ping()
@@ -163,7 +177,8 @@ class Neo4jStore:
         **kwargs: P.kwargs,
     ) -> T:
         async with self._session() as session:
-            return await session.execute_read(work, *args, **kwargs)
+            timed = unit_of_work(timeout=self.transaction_timeout_s)(work)
+            return await session.execute_read(timed, *args, **kwargs)
 
     async def _write(
         self,
@@ -171,8 +186,29 @@ class Neo4jStore:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
+        """Run `work` in a write transaction that also raises the data version."""
+
+        async def work_and_bump(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
+            result = await work(tx, *a, **kw)
+            await self._run(tx, "bump_data_version")
+            return result
+
         async with self._session() as session:
-            return await session.execute_write(work, *args, **kwargs)
+            timed = unit_of_work(timeout=self.transaction_timeout_s)(work_and_bump)
+            return await session.execute_write(timed, *args, **kwargs)
+
+    async def _cached(self, key: tuple[Any, ...], compute: Callable[[], Awaitable[T]]) -> T:
+        """A figure computed once per data version: dashboards ask the same summaries over
+        and over, and one small read tells whether any write (from any process) changed them."""
+        version = int((await self._query("data_version"))[0]["version"])
+        hit = self._summaries.get(key)
+        if hit is not None and hit[0] == version:
+            return cast(T, hit[1])
+        value = await compute()
+        if len(self._summaries) >= SUMMARY_CACHE_SIZE:
+            self._summaries.pop(next(iter(self._summaries)))
+        self._summaries[key] = (version, value)
+        return value
 
     async def _query(self, query_name: str, /, **params: Any) -> list[Record]:
         """One read query in its own transaction."""
@@ -250,6 +286,7 @@ class Neo4jStore:
         """Delete in batches; `CALL {} IN TRANSACTIONS` only runs in an implicit transaction."""
         async with self._session() as session:
             await self._run(session, "clear_all")
+        await self._write(self._run, "ping")
 
     # -- single writes -----------------------------------------------------------------------
 
@@ -481,7 +518,8 @@ class Neo4jStore:
 
     async def counts(self, scope_id: str | None = None) -> Counts:
         if scope_id is None:
-            return records.counts_from(await self._query("counts_city"))
+            rows = await self._cached(("counts_city",), lambda: self._query("counts_city"))
+            return records.counts_from(rows)
         return _known(await self._counts([scope_id]), scope_id, "unit or household")
 
     async def counts_many(self, scope_ids: Sequence[str]) -> list[Counts]:
@@ -492,7 +530,11 @@ class Neo4jStore:
         if not scope_ids:
             return {}
         rows: dict[str, list[dict[str, Any]]] = {}
-        for row in await self._found("counts_many", ids=sorted(set(scope_ids))):
+        ids = sorted(set(scope_ids))
+        found = await self._cached(
+            ("counts_many", *ids), lambda: self._found("counts_many", ids=ids)
+        )
+        for row in found:
             rows.setdefault(row["scope_id"], []).append(row)
         return {scope_id: records.counts_from(group) for scope_id, group in rows.items()}
 
@@ -588,8 +630,14 @@ class Neo4jStore:
 
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
         if scope_id is None:
-            return records.coverage_from(await self._query("coverage_summary_city"))
-        found = await self._query("coverage_summary_scope", scope_id=scope_id)
+            rows = await self._cached(
+                ("coverage_summary_city",), lambda: self._query("coverage_summary_city")
+            )
+            return records.coverage_from(rows)
+        found = await self._cached(
+            ("coverage_summary_scope", scope_id),
+            lambda: self._query("coverage_summary_scope", scope_id=scope_id),
+        )
         if not found:
             raise UnknownIdError([scope_id], "unit or household")
         return records.coverage_from(found)
@@ -631,18 +679,19 @@ class Neo4jStore:
         after_id: str | None,
     ) -> Record:
         """The `gaps` row: counts per kind, the total and a page (none for `first` = -1)."""
-        found = await self._query(
-            "gaps",
-            scope_id=scope_id,
-            ranks=sorted({kind.rank for kind in kinds}),
-            min_households=policy.min_households,
-            max_households=policy.max_households,
-            min_points=policy.min_yearly_points,
-            year=year,
-            after_rank=after_rank,
-            after_id=after_id,
-            first=first,
-        )
+        params: dict[str, Any] = {
+            "scope_id": scope_id,
+            "ranks": sorted({kind.rank for kind in kinds}),
+            "min_households": policy.min_households,
+            "max_households": policy.max_households,
+            "min_points": policy.min_yearly_points,
+            "year": year,
+            "after_rank": after_rank,
+            "after_id": after_id,
+            "first": first,
+        }
+        key = ("gaps", *(repr(value) for value in params.values()))
+        found = await self._cached(key, lambda: self._query("gaps", **params))
         if not found:
             raise UnknownIdError([str(scope_id)], "unit or household")
         return found[0]
