@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
+from orggraph.auth.scoped import ScopedStore
+from orggraph.auth.tokens import AuthError, load_secret, verify_token
 from orggraph.config import Settings
 from orggraph.domain.errors import OrgGraphError
 from orggraph.reports.gap_data import collect_gap_report
@@ -74,26 +76,47 @@ def _add_common_options(command: _F, scope_help: str) -> _F:
             help="Output format (default: from the --out file name's ending, else html).",
         ),
         click.option("--scope", "scope_id", metavar="ID", default=None, help=scope_help),
+        click.option(
+            "--token",
+            envvar="ORGGRAPH_TOKEN",
+            default=None,
+            help="Read as this API token's holder (role, scope and masking as in the API; "
+            "default: $ORGGRAPH_TOKEN, else the whole store unmasked, as an operator).",
+        ),
     ]
     for option in options:
         command = option(command)
     return command
 
 
-def _run(store_kind: str | None, work: Callable[[GraphStore, Settings], Awaitable[T]]) -> T:
-    """Open the store, run `work`, close it; every expected failure becomes a clean message."""
+def _run(
+    store_kind: str | None,
+    token: str | None,
+    scope_id: str | None,
+    work: Callable[[GraphStore, Settings, str | None], Awaitable[T]],
+) -> T:
+    """Open the store, run `work`, close it; every expected failure becomes a clean message.
+
+    With a token the report sees the store exactly as that holder does through the API
+    (`ScopedStore`): only their scope (the default --scope), personal fields masked for a
+    dashboard.
+    """
 
     async def run() -> T:
         settings = Settings.from_env()
+        principal = verify_token(load_secret(settings.api.secret_file), token) if token else None
         store = await open_store(settings, store_kind)
         try:
-            return await work(store, settings)
+            if principal is None:
+                return await work(store, settings, scope_id)
+            scope = scope_id or principal.scope_id
+            return await work(ScopedStore(store, principal), settings, scope)
         finally:
             await store.close()
 
     try:
         return asyncio.run(run())
-    except (ReportError, OrgGraphError, ValueError) as exc:
+    except (ReportError, OrgGraphError, ValueError, AuthError) as exc:
         raise click.ClickException(str(exc)) from exc
     except StoreUnavailableError as exc:
         raise click.ClickException(f"the store is unavailable: {exc}") from exc
@@ -124,6 +147,7 @@ def gaps_command(
     lang: Lang,
     out: Path,
     store_kind: str | None,
+    token: str | None,
     year: int | None,
 ) -> None:
     """Coverage-gap report of a scope: figures, charts and every gap, by kind.
@@ -137,13 +161,13 @@ def gaps_command(
     chosen = format_for(out, fmt)
     wanted_year = year or date.today().year
 
-    async def work(store: GraphStore, settings: Settings) -> None:
+    async def work(store: GraphStore, settings: Settings, scope_id: str | None) -> None:
         report = await collect_gap_report(store, scope_id, settings.policy, wanted_year, _say)
         write_gap_report(report, chosen, lang, out)
         total = sum(report.gap_counts.values())
         _say(f"wrote {out} ({chosen}, {total:,} gap(s), {report.source} store)")
 
-    _run(store_kind, work)
+    _run(store_kind, token, scope_id, work)
 
 
 @report_group.command(name="points")
@@ -166,6 +190,7 @@ def points_command(
     lang: Lang,
     out: Path,
     store_kind: str | None,
+    token: str | None,
     year: int,
     quarter: int | None,
 ) -> None:
@@ -179,10 +204,10 @@ def points_command(
     """
     chosen = format_for(out, fmt)
 
-    async def work(store: GraphStore, settings: Settings) -> None:
+    async def work(store: GraphStore, settings: Settings, scope_id: str | None) -> None:
         report = await collect_points_report(store, scope_id, year, quarter, settings.policy, _say)
         write_points_report(report, chosen, lang, out)
         cadres = sum(len(group.cadres) for group in report.communities)
         _say(f"wrote {out} ({chosen}, {cadres:,} cadre(s), {report.source} store)")
 
-    _run(store_kind, work)
+    _run(store_kind, token, scope_id, work)

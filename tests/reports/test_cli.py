@@ -72,3 +72,36 @@ def test_xlsx_cannot_go_to_stdout(city_data_dir: Path) -> None:
 
     assert code == 1
     assert "binary format" in err
+
+
+def _run_as(data_dir: Path, token: str, secret: str, *args: str) -> tuple[int, str, str]:
+    env = {
+        "ORGGRAPH_DATA_DIR": str(data_dir),
+        "ORGGRAPH_STORE": None,
+        "ORGGRAPH_JWT_SECRET": secret,
+        "ORGGRAPH_TOKEN": token,
+    }
+    result = CliRunner().invoke(main, ["report", *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_token_scopes_and_masks_the_report(city_data_dir: Path) -> None:
+    """Reports honour the API's rules: a dashboard token reads its scope, names masked."""
+    from orggraph.auth.tokens import Principal, Role, create_token
+
+    secret = "report-tests-signing-secret-0123456789ab"
+    dashboard = create_token(secret, Principal("screen", Role.DASHBOARD, COMMUNITY), 600)
+    args = ["gaps", "--year", "2022", "--out", "-", "--format", "json"]
+    code, out, err = _run_as(city_data_dir, dashboard, secret, *args)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["scope"]["id"] == COMMUNITY
+    uncovered = [row for row in report["gaps"] if row["kind"] == "uncovered_household"]
+    assert uncovered and {row["subject_name"] for row in uncovered} == {"***"}
+
+    code, _, err = _run_as(city_data_dir, dashboard, secret, *args, "--scope", STREET)
+    assert code == 1
+    assert STREET in err
+    code, _, err = _run_as(city_data_dir, "forged.token.value", secret, *args)
+    assert code == 1
+    assert "invalid token" in err
