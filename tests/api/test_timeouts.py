@@ -1,0 +1,47 @@
+"""A request that runs past the time limit is cut off with 504, and the service stays up."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from orggraph.api.app import AppOptions, create_app
+from orggraph.domain.policy import Policy
+from orggraph.store.memory import MemoryStore
+
+from .conftest import ADMIN, SECRET, bearer
+
+
+class SlowStore:
+    """A store whose coverage summary hangs (a stuck query), everything else passed through."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self._inner = inner
+        self.name = inner.name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def coverage_summary(self, scope_id: str | None = None) -> Any:
+        await asyncio.sleep(30)
+        return await self._inner.coverage_summary(scope_id)
+
+
+async def test_a_slow_request_gets_504_and_the_next_one_answers(tmp_path: Path) -> None:
+    inner = await MemoryStore.open(tmp_path / "data")
+    app = create_app(SlowStore(inner), Policy(), SECRET, AppOptions(request_timeout_s=0.3))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
+    ) as http:
+        slow = await http.post(
+            "/graphql", json={"query": "{ coverageSummary { rows { node { id } } } }"}
+        )
+        assert slow.status_code == 504
+        assert slow.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+        quick = await http.post("/graphql", json={"query": "{ version }"})
+        assert quick.status_code == 200
+        assert "errors" not in quick.json()
+    await inner.close()
