@@ -24,13 +24,17 @@ from graphql import (
     ValidationRule,
     VariableNode,
 )
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as create_alias_validator
+from strawberry.extensions.query_depth_limiter import (
+    create_validator as create_depth_validator,
 )
 
 from orggraph.store.base import MAX_PAGE_SIZE
@@ -109,20 +113,31 @@ class CostLimit(ValidationRule):
 
 
 ExtensionFactory = Callable[[], SchemaExtension]
+CACHED_DOCUMENTS = 256
+"""Parsed and validated documents kept: dashboards send the same few queries over and over."""
 
 
 def limit_extensions(limits: Limits) -> list[ExtensionFactory]:
-    """Factories for the schema extensions that enforce `limits` (a fresh one per request)."""
+    """Factories for the schema extensions that enforce `limits` (a fresh one per request).
+
+    The depth and alias rules are strawberry's own (0.315.7+, safe on circular fragments),
+    made once here rather than per request, so the rules are the same classes every time and
+    a repeated query's validation comes from the cache instead of being redone.
+    """
 
     class ConfiguredCostLimit(CostLimit):
         max_cost = limits.max_cost
 
-    factories: list[ExtensionFactory] = [
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: AddValidationRules([ConfiguredCostLimit]),
+    rules: list[type[ASTValidationRule]] = [
+        create_depth_validator(limits.max_depth, None),
+        create_alias_validator(limits.max_aliases),
+        ConfiguredCostLimit,
     ]
     if not limits.introspection:
-        factories.append(DisableIntrospection)
-    return factories
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+    ]

@@ -1,4 +1,5 @@
-"""A request that runs past the time limit is cut off with 504, and the service stays up."""
+"""Production protections: a request past the time limit is cut off with 504 (and the service
+stays up); introspection and GraphiQL can be switched off."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import httpx
 
 from orggraph.api.app import AppOptions, create_app
+from orggraph.api.limits import Limits
 from orggraph.domain.policy import Policy
 from orggraph.store.memory import MemoryStore
 
@@ -45,3 +47,22 @@ async def test_a_slow_request_gets_504_and_the_next_one_answers(tmp_path: Path) 
         assert quick.status_code == 200
         assert "errors" not in quick.json()
     await inner.close()
+
+
+async def test_production_switches_turn_off_introspection_and_graphiql(tmp_path: Path) -> None:
+    store = await MemoryStore.open(tmp_path / "data")
+    options = AppOptions(graphiql=False, limits=Limits(introspection=False))
+    app = create_app(store, Policy(), SECRET, options)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
+    ) as http:
+        body = (
+            await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        ).json()
+        assert body.get("data") is None
+        assert "introspection" in body["errors"][0]["message"].lower()
+        assert (await http.post("/graphql", json={"query": "{ version }"})).json()["data"]
+        page = await http.get("/graphql", headers={"Accept": "text/html", "Authorization": ""})
+        assert page.status_code == 401
+        assert "graphiql" not in page.text.lower()
+    await store.close()
