@@ -243,16 +243,47 @@ class Neo4jStore:
             )
         return total
 
+    async def _write_split(
+        self,
+        tx: AsyncManagedTransaction,
+        query_name: str,
+        create_query: str,
+        planned: Sequence[list[Row]],
+        stored: Collection[str],
+    ) -> Changes:
+        """Like `_write_batches`, but rows whose id is neither stored (`stored`, as looked up in
+        this transaction) nor written by an earlier batch go to `create_query`, a plain CREATE
+        that skips the upsert's comparison: they are all `created`."""
+        total = Changes()
+        present = set(stored)
+        for batch in planned:
+            new = [row for row in batch if row["id"] not in present]
+            old = [row for row in batch if row["id"] in present] if len(new) < len(batch) else []
+            if new:
+                created = await self._run(tx, create_query, rows=new)
+                total += Changes(created=int(created[0]["rows"]))
+                present.update(row["id"] for row in new)
+            if old:
+                total += await self._write_batches(tx, query_name, [old])
+        return total
+
     async def _bulk(
         self,
         query_name: str,
         planned: list[list[Row]],
         ids: Collection[str],
         check: Callable[[Snapshot], None],
+        create_query: str | None = None,
     ) -> Changes:
-        """Check every row, then write the planned batches (see the module docstring)."""
+        """Check every row, then write the planned batches (see the module docstring).
+
+        With `create_query` (rows keyed by `id`), a call of up to `batch_rows` rows creates
+        the rows its look-up found new with that query; the rest go to `query_name`.
+        """
         if sum(len(batch) for batch in planned) <= self.batch_rows:
-            return await self._write(self._check_and_write, query_name, planned, ids, check)
+            return await self._write(
+                self._check_and_write, query_name, planned, ids, check, create_query
+            )
         check(await self._read(self._snapshot, ids))
         total = Changes()
         for batch in planned:
@@ -266,9 +297,13 @@ class Neo4jStore:
         planned: list[list[Row]],
         ids: Collection[str],
         check: Callable[[Snapshot], None],
+        create_query: str | None,
     ) -> Changes:
-        check(await self._snapshot(tx, ids))
-        return await self._write_batches(tx, query_name, planned)
+        snapshot = await self._snapshot(tx, ids)
+        check(snapshot)
+        if create_query is None:
+            return await self._write_batches(tx, query_name, planned)
+        return await self._write_split(tx, query_name, create_query, planned, snapshot.stored)
 
     def _plan(self, rows: list[Row], key: str | tuple[str, ...] = "id") -> list[list[Row]]:
         """The rows cut into query batches in which no key repeats (`records.batches`)."""
@@ -296,6 +331,7 @@ class Neo4jStore:
             records.split_by_level([records.unit_row(unit)]),
             checks.unit_ids([unit]),
             lambda snapshot: checks.check_units([unit], snapshot, creating=True),
+            "create_units",
         )
         return unit
 
@@ -424,6 +460,7 @@ class Neo4jStore:
             planned,
             checks.unit_ids(units),
             lambda snapshot: checks.check_units(units, snapshot),
+            "create_units",
         )
 
     async def upsert_households(self, households: Sequence[Household]) -> Changes:
@@ -432,6 +469,7 @@ class Neo4jStore:
             self._plan([records.household_row(h) for h in households]),
             checks.household_ids(households),
             lambda snapshot: checks.check_households(households, snapshot),
+            "create_households",
         )
 
     async def upsert_members(self, members: Sequence[Member]) -> Changes:
@@ -440,6 +478,7 @@ class Neo4jStore:
             self._plan([records.member_row(m) for m in members]),
             checks.member_ids(members),
             lambda snapshot: checks.check_members(members, snapshot),
+            "create_members",
         )
 
     async def upsert_work_units(self, work_units: Sequence[WorkUnit]) -> Changes:
@@ -448,6 +487,7 @@ class Neo4jStore:
             self._plan([records.work_unit_row(w) for w in work_units]),
             {w.id for w in work_units},
             lambda snapshot: checks.check_work_units(work_units, snapshot),
+            "create_work_units",
         )
 
     async def assign_many(self, assignments: Sequence[Assignment]) -> Changes:
@@ -464,6 +504,7 @@ class Neo4jStore:
             self._plan([records.points_row(e) for e in entries]),
             checks.points_ids(entries),
             lambda snapshot: checks.check_points(entries, snapshot),
+            "create_points",
         )
 
     # -- reads: a single read is its batched read asked for one id --------------------------

@@ -80,11 +80,14 @@ class Snapshot:
     def __init__(self) -> None:
         self._nodes: dict[str, Known] = {}
         self._parents: dict[str, str | None] = {}
+        self.stored: set[str] = set()
+        """The ids the database held when looked up (rows accepted later are not among them)."""
 
     def add(self, entry: Mapping[str, Any]) -> None:
         """Take in one `lookup_ids` entry; a unit's ancestors tell what lies below what."""
         known = known_from(entry)
         self._nodes[entry["id"]] = known
+        self.stored.add(entry["id"])
         chain = [node_id for _, node_id in sorted(entry["ancestors"])]  # street first
         for upper, lower in zip([None, *chain], chain, strict=False):
             self._parents.setdefault(lower, upper)
