@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from orggraph.domain.policy import Policy
+
 
 class GapKind(Enum):
     """One kind of gap; the order here is the order gap lists come in."""
@@ -66,3 +68,20 @@ class Gap:
 def gap_cursor(gap: Gap) -> str:
     """The paging cursor after `gap` in a gap list (kind rank, then subject id)."""
     return f"{gap.kind.rank}:{gap.subject_id}"
+
+
+def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:
+    """Why a gap is one, in words: both stores report it alike, and reports print it."""
+    band = f"{policy.min_households}-{policy.max_households}"
+    reasons = {
+        GapKind.UNCOVERED_HOUSEHOLD: "no cadre covers this household",
+        GapKind.CADRE_UNDER_BAND: f"covers {value} household(s), under the band of {band}",
+        GapKind.CADRE_OVER_BAND: f"covers {value} household(s), over the band of {band}",
+        GapKind.CADRE_COVERING_NONE: "registered with a community but covers no household",
+        GapKind.BUILDING_WITHOUT_CENTRAL: "no central household (党员中心户) in this building",
+        GapKind.UNIT_WITHOUT_CHILDREN: "no units or households under it",
+        GapKind.CADRE_UNDER_POINTS: (
+            f"{value} point(s) in {year}, under the yearly minimum of {policy.min_yearly_points}"
+        ),
+    }
+    return reasons[kind]

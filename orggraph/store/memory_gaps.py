@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.memory_state import HOUSEHOLD, GraphState, Survey
@@ -88,7 +88,7 @@ def describe(state: GraphState, key: GapKey, policy: Policy, year: int) -> Gap:
         unit_id=unit_id,
         unit_path=_path(state, unit_id),
         value=key.value,
-        reason=_reason(kind, key.value, policy, year),
+        reason=gap_reason(kind, key.value, policy, year),
     )
 
 
@@ -117,19 +117,3 @@ def _path(state: GraphState, unit_id: str | None) -> tuple[str, ...]:
         names.append(attrs["name"])
         unit_id = attrs["parent"]
     return tuple(reversed(names))
-
-
-def _reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:
-    band = f"{policy.min_households}-{policy.max_households}"
-    reasons = {
-        GapKind.UNCOVERED_HOUSEHOLD: "no cadre covers this household",
-        GapKind.CADRE_UNDER_BAND: f"covers {value} household(s), under the band of {band}",
-        GapKind.CADRE_OVER_BAND: f"covers {value} household(s), over the band of {band}",
-        GapKind.CADRE_COVERING_NONE: "registered with a community but covers no household",
-        GapKind.BUILDING_WITHOUT_CENTRAL: "no central household (党员中心户) in this building",
-        GapKind.UNIT_WITHOUT_CHILDREN: "no units or households under it",
-        GapKind.CADRE_UNDER_POINTS: (
-            f"{value} point(s) in {year}, under the yearly minimum of {policy.min_yearly_points}"
-        ),
-    }
-    return reasons[kind]

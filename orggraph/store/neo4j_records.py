@@ -29,7 +29,7 @@ from orggraph.domain.entities import (
     WorkUnit,
 )
 from orggraph.domain.errors import InvalidValueError
-from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
 from orggraph.store.base import ChildrenRequest, CoverageRow, CoverageSummary, clamp_page_size
@@ -342,23 +342,6 @@ def gap_from(props: Props, policy: Policy, year: int) -> Gap:
         value=value,
         reason=gap_reason(kind, value, policy, year),
     )
-
-
-def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:
-    """Why a gap is one, in the words the memory store uses too (reports print them)."""
-    band = f"{policy.min_households}-{policy.max_households}"
-    reasons = {
-        GapKind.UNCOVERED_HOUSEHOLD: "no cadre covers this household",
-        GapKind.CADRE_UNDER_BAND: f"covers {value} household(s), under the band of {band}",
-        GapKind.CADRE_OVER_BAND: f"covers {value} household(s), over the band of {band}",
-        GapKind.CADRE_COVERING_NONE: "registered with a community but covers no household",
-        GapKind.BUILDING_WITHOUT_CENTRAL: "no central household (党员中心户) in this building",
-        GapKind.UNIT_WITHOUT_CHILDREN: "no units or households under it",
-        GapKind.CADRE_UNDER_POINTS: (
-            f"{value} point(s) in {year}, under the yearly minimum of {policy.min_yearly_points}"
-        ),
-    }
-    return reasons[kind]
 
 
 def audit_params(entry: AuditEntry) -> Row:
