@@ -88,18 +88,20 @@ class ScopedStore:
         return {i for i in ids if self._visible.get(i)}
 
     async def _resolve(self, scope: str, ids: list[str], nodes: list[Node | None]) -> None:
+        """Decide visibility for freshly fetched nodes: tree nodes by their place, cadres by
+        their community, else by whether they cover a household inside the scope."""
         tree_ids = [n.id for n in nodes if isinstance(n, Unit | Household)]
         members = [n for n in nodes if isinstance(n, Member)]
         communities = [m.community_id for m in members if m.community_id]
         inside = await self._inside_tree(scope, [*tree_ids, *communities])
         for node_id, node in zip(ids, nodes, strict=True):
-            self._visible[node_id] = node is not None and (
-                isinstance(node, WorkUnit) or node_id in inside
-            )
-        pending = [m for m in members if m.community_id not in inside]
+            self._visible[node_id] = isinstance(node, WorkUnit) or node_id in inside
+        pending: list[Member] = []
         for member in members:
-            if member not in pending:
-                self._visible[member.id] = True
+            registered_inside = member.community_id in inside
+            self._visible[member.id] = registered_inside
+            if not registered_inside:
+                pending.append(member)
         if pending:
             covered = await self.inner.member_households_many([m.id for m in pending])
             household_ids = [c.household.id for rows in covered for c in rows]
@@ -430,9 +432,9 @@ class ScopedStore:
     async def _refuse_hidden_existing(self, node_id: str) -> None:
         """An upsert must not overwrite something outside the scope; ids are global, so
         the clash itself cannot be hidden and is reported as a taken id."""
-        if (await self.inner.get_nodes([node_id]))[0] is None:
+        if node_id in await self.visible_ids([node_id]):
             return
-        if node_id not in await self.visible_ids([node_id]):
+        if (await self.inner.get_nodes([node_id]))[0] is not None:
             raise DuplicateIdError([node_id])
 
     async def upsert_work_unit(self, work_unit: WorkUnit) -> WorkUnit:

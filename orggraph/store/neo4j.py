@@ -94,6 +94,10 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
+async def _no_change(tx: AsyncManagedTransaction) -> None:
+    """A write transaction's work that changes nothing (only `_write`'s version raise)."""
+
+
 SUMMARY_CACHE_SIZE = 512
 """How many summaries (figures, gap pages) the store keeps per data version."""
 
@@ -321,7 +325,7 @@ class Neo4jStore:
         """Delete in batches; `CALL {} IN TRANSACTIONS` only runs in an implicit transaction."""
         async with self._session() as session:
             await self._run(session, "clear_all")
-        await self._write(self._run, "ping")
+        await self._write(_no_change)  # raises the data version: cached summaries go stale
 
     # -- single writes -----------------------------------------------------------------------
 
