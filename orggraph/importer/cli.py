@@ -16,7 +16,7 @@ from orggraph.config import Settings
 from orggraph.domain.errors import OrgGraphError
 from orggraph.importer.export import export_ledger
 from orggraph.importer.run import ImportReport, import_ledger
-from orggraph.importer.write import DEFAULT_BATCH_SIZE
+from orggraph.importer.write import DEFAULT_BATCH_SIZE, DEFAULT_JOBS
 from orggraph.ledger import LANGUAGES, write_ledger
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore, StoreUnavailableError, open_store
@@ -62,12 +62,24 @@ def _with_store(kind: str | None, work: Callable[[GraphStore], Awaitable[T]], hi
     help="Rows per bulk write; each batch is written all or nothing.",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help="Batches written at once (Neo4j uses one server thread for each).",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar on stderr (default: when stderr is a terminal).",
 )
 def import_command(
-    path: Path, store_kind: str | None, dry_run: bool, batch_size: int, progress: bool | None
+    path: Path,
+    store_kind: str | None,
+    dry_run: bool,
+    batch_size: int,
+    jobs: int,
+    progress: bool | None,
 ) -> None:
     """Import a ledger: a folder of CSV files or an XLSX workbook (see docs/ledger-format.md).
 
@@ -79,7 +91,7 @@ def import_command(
     show_progress = sys.stderr.isatty() if progress is None else progress
 
     async def work(store: GraphStore) -> ImportReport:
-        return await import_ledger(path, store, dry_run, batch_size, show_progress)
+        return await import_ledger(path, store, dry_run, batch_size, show_progress, jobs)
 
     resume = ". Batches already written stay whole; run the import again to complete it."
     try:

@@ -16,7 +16,7 @@ from orggraph.importer.validate import (
     referenced_ids,
     sorted_problems,
 )
-from orggraph.importer.write import DEFAULT_BATCH_SIZE, write_to_store
+from orggraph.importer.write import DEFAULT_BATCH_SIZE, DEFAULT_JOBS, write_to_store
 from orggraph.ledger import Kind, Problem, read_ledger
 from orggraph.store.base import Changes, GraphStore
 
@@ -64,10 +64,11 @@ async def import_ledger(
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = True,
+    jobs: int = DEFAULT_JOBS,
 ) -> ImportReport:
     """Import the ledger at `path` into `store`: all problems, or all rows written."""
     parsed = read_ledger(path)
-    stored = await fetch_nodes(store, referenced_ids(parsed), batch_size)
+    stored = await fetch_nodes(store, referenced_ids(parsed), batch_size, jobs)
     problems = parsed.problems + check_references(parsed, stored)
     if problems:
         return ImportReport(problems=sorted_problems(parsed, problems), dry_run=dry_run)
@@ -75,5 +76,5 @@ async def import_ledger(
     if dry_run:
         changes = await plan_changes(ledger, store, stored, batch_size)
     else:
-        changes = await write_to_store(ledger, store, batch_size, progress)
+        changes = await write_to_store(ledger, store, batch_size, progress, jobs)
     return ImportReport(changes=changes, dry_run=dry_run)

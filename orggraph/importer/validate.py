@@ -12,6 +12,7 @@ a batch at write time, and the import reports it then.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -52,16 +53,20 @@ def _a(what: Known | str) -> str:
     return f"an {text}" if text[0] in "aeiou" else f"a {text}"
 
 
-async def fetch_nodes(store: GraphStore, ids: Iterable[str], batch: int) -> dict[str, Node]:
-    """The stored nodes among `ids`, read `batch` ids per round trip."""
+async def fetch_nodes(
+    store: GraphStore, ids: Iterable[str], batch: int, jobs: int = 2
+) -> dict[str, Node]:
+    """The stored nodes among `ids`, read `batch` ids per round trip, `jobs` trips at once."""
     wanted = sorted(set(ids))
-    found: dict[str, Node] = {}
-    for start in range(0, len(wanted), batch):
-        chunk = wanted[start : start + batch]
-        for node_id, node in zip(chunk, await store.get_nodes(chunk), strict=True):
-            if node is not None:
-                found[node_id] = node
-    return found
+    limit = asyncio.Semaphore(jobs)
+
+    async def fetch(chunk: list[str]) -> list[tuple[str, Node | None]]:
+        async with limit:
+            return list(zip(chunk, await store.get_nodes(chunk), strict=True))
+
+    chunks = [wanted[start : start + batch] for start in range(0, len(wanted), batch)]
+    answers = await asyncio.gather(*(fetch(chunk) for chunk in chunks))
+    return {node_id: node for pairs in answers for node_id, node in pairs if node is not None}
 
 
 class _Checker:

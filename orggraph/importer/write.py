@@ -4,10 +4,16 @@ Each batch is one bulk call, and the store makes every bulk call all-or-nothing.
 stopped at any point (killed, or Neo4j gone) leaves whole batches behind and nothing torn;
 since every bulk call is an upsert, running the same import again skips over what is there
 (counted `unchanged`) and writes the rest. Nothing else is needed to resume.
+
+Batches of one kind are independent of each other (units aside: a batch may hold the parents
+of the next one's units), so up to `jobs` of them are in flight at once. On Neo4j that keeps
+both the server and this process busy: while the server writes one batch, the next one is
+being encoded, and a second server thread writes it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -19,6 +25,12 @@ from orggraph.ledger.model import Ledger
 from orggraph.store.base import Changes, GraphStore
 
 DEFAULT_BATCH_SIZE = 5_000
+DEFAULT_JOBS = 2
+"""Bulk calls in flight at once: one per core of the small servers this runs on."""
+
+IN_ORDER = frozenset({Kind.UNITS})
+"""Kinds whose batches must be written one after another: a unit's parent may sit in the
+batch before it."""
 
 BulkCall = Callable[[Sequence[Any]], Awaitable[Changes]]
 
@@ -46,11 +58,14 @@ async def write_to_store(
     store: GraphStore,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = True,
+    jobs: int = DEFAULT_JOBS,
 ) -> dict[Kind, Changes]:
-    """Write every row, `batch_size` rows a bulk call; return what changed, per kind.
+    """Write every row, `batch_size` rows a bulk call and up to `jobs` calls at once; return
+    what changed, per kind.
 
-    A store error (a refused batch, the server gone) propagates: the batches before it are
-    written, the one that failed is not, and re-running the import completes it.
+    A store error (a refused batch, the server gone) propagates once the calls in flight have
+    ended: the batches written stay whole, no new one is started, and re-running the import
+    completes the rest.
     """
     plan = write_order(ledger, store)
     changes = {kind: Changes() for kind, _, _ in plan}
@@ -60,8 +75,36 @@ async def write_to_store(
     ) as bar:
         for kind, rows, bulk in plan:
             bar.set_description(kind.value)
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                changes[kind] += await bulk(batch)
-                bar.update(len(batch))
+            batches = [
+                rows[start : start + batch_size] for start in range(0, len(rows), batch_size)
+            ]
+            width = 1 if kind in IN_ORDER else jobs
+            changes[kind] = await _write_batches(batches, bulk, width, bar)
     return changes
+
+
+async def _write_batches(
+    batches: Sequence[Sequence[Any]], bulk: BulkCall, jobs: int, bar: tqdm[Any]
+) -> Changes:
+    """Write `batches` through `bulk` with up to `jobs` calls in flight; raise the first error
+    after the other calls in flight have finished."""
+    pending = iter(batches)
+    total = Changes()
+    failures: list[Exception] = []
+
+    async def worker() -> None:
+        nonlocal total
+        for batch in pending:  # shared: each worker takes the next batch not yet taken
+            try:
+                changed = await bulk(batch)
+            except Exception as exc:  # re-raised below, once the other calls in flight end
+                failures.append(exc)
+            if failures:
+                return
+            total += changed  # after the await: `total += await ...` would lose a sum
+            bar.update(len(batch))
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(jobs, len(batches))))))
+    if failures:
+        raise failures[0]
+    return total

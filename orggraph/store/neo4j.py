@@ -1,13 +1,20 @@
 """The Neo4j store: the system of record, spoken to through named Cypher only.
 
 How a write works. Every write, single or bulk, first reads what the database holds under the
-ids it touches (`lookup_ids`), checks the rows against it (`neo4j_checks`), and only then
-writes, so a refused call changes nothing. A call of up to `batch_rows` rows does all of
-this in ONE transaction and is all-or-nothing. A bigger bulk call (an import of the whole
-city) is checked in full first, in one read transaction, and then written in transactions of
-`batch_rows` rows each: it is refused before anything is written if any row is wrong, but a
-crash or a conflicting concurrent write in the middle can leave the earlier batches written.
-The writes are idempotent upserts, so re-running the same import finishes it.
+ids it touches (`lookup_ids`, or `lookup_kinds` when no hierarchy is involved), checks the rows
+against it (`neo4j_checks`), and only then writes, so a refused call changes nothing. A call of
+up to `batch_rows` rows does all of this in ONE transaction and is all-or-nothing. A bigger
+bulk call (an import of the whole city) is checked in full first, in one read transaction, and
+then written in transactions of `batch_rows` rows each: it is refused before anything is
+written if any row is wrong, but a crash or a conflicting concurrent write in the middle can
+leave the earlier batches written. The writes are idempotent upserts, so re-running the same
+import finishes it.
+
+Bulk calls of households, assignments and points of at least `FAST_PATH_ROWS` rows (an
+import's batches, almost all new and valid) first try a fast path without the look-up: a
+query that writes only rows whose references match, and fails on a taken id. If it wrote
+every row, that is the answer; otherwise it is rolled back and the checked path above runs,
+so errors (and what is written) are exactly those of the checked path.
 
 Every query goes through `_run`, which counts them in `queries_sent` (the API's tests count
 round trips).
@@ -82,6 +89,10 @@ BATCH_ROWS = 5_000
 """Rows per write query and transaction: big enough to amortise a round trip, small enough
 that a transaction's state stays a few megabytes on a server with a small heap."""
 
+FAST_PATH_ROWS = 100
+"""From this many rows a bulk call tries the fast path first (see the module docstring); the
+API's single writes are as often updates as creations, so they go straight to the checks."""
+
 LOOKUP_IDS = 10_000
 """Ids per `lookup_ids` query when checking a write."""
 
@@ -92,6 +103,10 @@ Runner = AsyncManagedTransaction | AsyncSession
 
 T = TypeVar("T")
 P = ParamSpec("P")
+
+
+class _Shortfall(Exception):
+    """The fast path wrote fewer rows than it was given: roll back, take the checked path."""
 
 
 async def _no_change(tx: AsyncManagedTransaction) -> None:
@@ -223,13 +238,16 @@ class Neo4jStore:
         found: list[dict[str, Any]] = (await self._query(query_name, **params))[0]["found"]
         return found
 
-    async def _snapshot(self, tx: AsyncManagedTransaction, ids: Collection[str]) -> Snapshot:
-        """What the database holds under `ids` (and the chains above its units)."""
+    async def _snapshot(
+        self, tx: AsyncManagedTransaction, ids: Collection[str], lookup: str = "lookup_ids"
+    ) -> Snapshot:
+        """What the database holds under `ids`: with `lookup_ids`, also the chains above its
+        units and their children; with `lookup_kinds`, only what kind each id names."""
         snapshot = Snapshot()
         ordered = sorted(ids)
         for start in range(0, len(ordered), LOOKUP_IDS):
             chunk = ordered[start : start + LOOKUP_IDS]
-            for entry in (await self._run(tx, "lookup_ids", ids=chunk))[0]["found"]:
+            for entry in (await self._run(tx, lookup, ids=chunk))[0]["found"]:
                 snapshot.add(entry)
         return snapshot
 
@@ -278,21 +296,46 @@ class Neo4jStore:
         ids: Collection[str],
         check: Callable[[Snapshot], None],
         create_query: str | None = None,
+        lookup: str = "lookup_kinds",
+        fast_query: str | None = None,
     ) -> Changes:
         """Check every row, then write the planned batches (see the module docstring).
 
         With `create_query` (rows keyed by `id`), a call of up to `batch_rows` rows creates
         the rows its look-up found new with that query; the rest go to `query_name`.
+        `lookup` reads what the checks need: `lookup_kinds` unless they need the hierarchy.
+        With `fast_query`, a big enough single batch first tries the fast path.
         """
+        if fast_query is not None and len(planned) == 1 and len(planned[0]) >= FAST_PATH_ROWS:
+            try:
+                return await self._write(self._write_every_row, fast_query, planned[0])
+            except (_Shortfall, DuplicateIdError):
+                pass  # rolled back; the checked path says which row is wrong, or writes it
         if sum(len(batch) for batch in planned) <= self.batch_rows:
             return await self._write(
-                self._check_and_write, query_name, planned, ids, check, create_query
+                self._check_and_write, query_name, planned, ids, check, create_query, lookup
             )
-        check(await self._read(self._snapshot, ids))
+        check(await self._read(self._snapshot, ids, lookup))
         total = Changes()
         for batch in planned:
             total += await self._write(self._write_batches, query_name, [batch])
         return total
+
+    async def _write_every_row(
+        self, tx: AsyncManagedTransaction, query_name: str, rows: list[Row]
+    ) -> Changes:
+        """The fast path: `rows` unchecked through a query that skips a row whose references
+        do not match (a create query also fails on a taken id); _Shortfall unless it wrote
+        every row. A create query answers only `rows`: all of them were created."""
+        counted: dict[str, int] = {}
+        for record in await self._run(tx, query_name, rows=rows):
+            change = record.get("change", "created")
+            counted[change] = counted.get(change, 0) + int(record["rows"])
+        if sum(counted.values()) != len(rows):
+            raise _Shortfall(query_name)
+        return Changes(
+            counted.get("created", 0), counted.get("updated", 0), counted.get("unchanged", 0)
+        )
 
     async def _check_and_write(
         self,
@@ -302,8 +345,9 @@ class Neo4jStore:
         ids: Collection[str],
         check: Callable[[Snapshot], None],
         create_query: str | None,
+        lookup: str,
     ) -> Changes:
-        snapshot = await self._snapshot(tx, ids)
+        snapshot = await self._snapshot(tx, ids, lookup)
         check(snapshot)
         if create_query is None:
             return await self._write_batches(tx, query_name, planned)
@@ -336,6 +380,7 @@ class Neo4jStore:
             checks.unit_ids([unit]),
             lambda snapshot: checks.check_units([unit], snapshot, creating=True),
             "create_units",
+            lookup="lookup_ids",
         )
         return unit
 
@@ -465,6 +510,7 @@ class Neo4jStore:
             checks.unit_ids(units),
             lambda snapshot: checks.check_units(units, snapshot),
             "create_units",
+            lookup="lookup_ids",
         )
 
     async def upsert_households(self, households: Sequence[Household]) -> Changes:
@@ -474,6 +520,7 @@ class Neo4jStore:
             checks.household_ids(households),
             lambda snapshot: checks.check_households(households, snapshot),
             "create_households",
+            fast_query="create_households",
         )
 
     async def upsert_members(self, members: Sequence[Member]) -> Changes:
@@ -500,6 +547,7 @@ class Neo4jStore:
             self._plan([records.assignment_row(a) for a in assignments], records.PAIR_KEY),
             checks.assignment_ids(assignments),
             lambda snapshot: checks.check_assignments(assignments, snapshot),
+            fast_query="assign_many",
         )
 
     async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
@@ -509,6 +557,7 @@ class Neo4jStore:
             checks.points_ids(entries),
             lambda snapshot: checks.check_points(entries, snapshot),
             "create_points",
+            fast_query="create_points",
         )
 
     # -- reads: a single read is its batched read asked for one id --------------------------

@@ -1,10 +1,10 @@
 """The checks a write must pass before the Neo4j store makes it.
 
-A failed call must change nothing, so the store first reads what the database holds under
-every id a write touches (one `lookup_ids` query per few thousand ids) into a `Snapshot`, runs
-these checks over the rows in input order, and only then writes. Each check records the rows
-it has accepted in the snapshot, so a row may refer to one earlier in the same call (a
-community to the street created just before it) and a later row is judged against it.
+A failed call must change nothing, so the store first reads what the database holds under every
+id a write touches (one `lookup_ids` or `lookup_kinds` query per few thousand ids) into a
+`Snapshot`, runs these checks over the rows in input order, and only then writes. Each check
+records the rows it has accepted in the snapshot, so a row may refer to one earlier in the same
+call (a community to the street created just before it) and a later row is judged against it.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ class Known:
 
 
 def known_from(entry: Mapping[str, Any]) -> Known:
-    """A `lookup_ids` entry as a `Known`."""
+    """A `lookup_ids` or `lookup_kinds` entry as a `Known` (the latter has no parent and
+    children: the checks that use it never ask)."""
     level = Level(entry["level"]) if entry["level"] is not None else None
     label = next((x for x in entry["labels"] if x in _KIND_BY_LABEL), None)
     if label is not None:
@@ -65,7 +66,7 @@ def known_from(entry: Mapping[str, Any]) -> Known:
         kind, label = Kind.UNIT, level.label
     else:
         kind, label = Kind.OTHER, "/".join(sorted(entry["labels"]))
-    return Known(kind, level, entry["parent_id"], int(entry["children"]), label)
+    return Known(kind, level, entry.get("parent_id"), int(entry.get("children", 0)), label)
 
 
 def _new(kind: Kind, level: Level | None = None, parent_id: str | None = None) -> Known:
@@ -84,11 +85,12 @@ class Snapshot:
         """The ids the database held when looked up (rows accepted later are not among them)."""
 
     def add(self, entry: Mapping[str, Any]) -> None:
-        """Take in one `lookup_ids` entry; a unit's ancestors tell what lies below what."""
+        """Take in one `lookup_ids` (or `lookup_kinds`) entry; a unit's ancestors tell what
+        lies below what."""
         known = known_from(entry)
         self._nodes[entry["id"]] = known
         self.stored.add(entry["id"])
-        chain = [node_id for _, node_id in sorted(entry["ancestors"])]  # street first
+        chain = [node_id for _, node_id in sorted(entry.get("ancestors", []))]  # street first
         for upper, lower in zip([None, *chain], chain, strict=False):
             self._parents.setdefault(lower, upper)
         self._parents[entry["id"]] = known.parent_id

@@ -26,6 +26,7 @@ from orggraph.domain.errors import (
 )
 from orggraph.domain.levels import Level
 from orggraph.store.base import Changes, GraphStore
+from orggraph.store.neo4j import FAST_PATH_ROWS
 
 from . import city as fixture
 from .city import HAND_COUNTS, City
@@ -349,3 +350,49 @@ async def test_bulk_build_repeated_is_all_unchanged(store: GraphStore) -> None:
 
 async def test_bulk_on_a_single_built_city_is_all_unchanged(store: GraphStore, city: City) -> None:
     assert await build_in_bulk(store) == [Changes(unchanged=len(rows)) for _, rows in BULK_BUILD]
+
+
+# -- batches big enough for the Neo4j store's fast path ------------------------------------
+
+BIG = FAST_PATH_ROWS + 50
+"""Rows in a "big" batch: above the size from which the Neo4j store first tries writing
+without its look-up. Errors and what is written must not differ from small batches."""
+
+FAST_CASES = (HOUSEHOLDS_CASE, ASSIGNMENTS_CASE, POINTS_CASE)
+
+
+async def new_rows(store: GraphStore, method: str) -> list[Any]:
+    """BIG new, valid rows for `method` (assignments get new households written first)."""
+    if method == "upsert_households":
+        return [Household(f"hb{i:03}", f"大户{i}", "g6") for i in range(BIG)]
+    if method == "assign_many":
+        households = await new_rows(store, "upsert_households")
+        await store.upsert_households(households)
+        return [Assignment("m6", h.id, Mode.UNIT, LATER) for h in households]
+    return [PointsEntry(f"pb{i:03}", "m6", LATER, 1, "志愿服务") for i in range(BIG)]
+
+
+@by_method(FAST_CASES)
+async def test_big_bulk_counts_and_reads_back(
+    store: GraphStore, city: City, case: BulkCase
+) -> None:
+    rows = [*await new_rows(store, case.method), *case.good]
+    assert await case.call(store, rows) == case.changes + Changes(created=BIG)
+    assert await case.read_back(store, rows) == rows
+    assert await case.call(store, rows) == Changes(unchanged=len(rows))
+
+
+@pytest.mark.parametrize("position", ["first", "last"])
+@pytest.mark.parametrize(
+    ("case", "bad"),
+    [(case, bad) for case in FAST_CASES for bad in case.bad],
+    ids=[f"{case.method}-{bad.label}" for case in FAST_CASES for bad in case.bad],
+)
+async def test_big_bulk_with_one_bad_row_writes_nothing(
+    store: GraphStore, city: City, case: BulkCase, bad: BadRow, position: str
+) -> None:
+    rows = await new_rows(store, case.method)
+    rows.insert(0 if position == "first" else len(rows), bad.row)
+    row_ids = tuple(row.id for row in rows if not isinstance(row, Assignment))
+    async with rejected(store, city, bad.error, *bad.named, watch=row_ids):
+        await case.call(store, rows)

@@ -8,7 +8,7 @@ import pytest
 
 from orggraph.domain.policy import Policy
 from orggraph.importer import export_ledger, import_ledger
-from orggraph.ledger import Ledger, write_ledger
+from orggraph.ledger import Kind, Ledger, write_ledger
 from orggraph.stats import collect_stats
 from orggraph.store.base import Changes, GraphStore
 
@@ -52,3 +52,25 @@ async def test_stats_are_the_same_from_either_store(
         on_neo4j = await collect_stats(neo4j_store, scope, Policy(), 2022)
         on_memory = await collect_stats(memory_store, scope, Policy(), 2022)
         assert {**on_neo4j, "store": "-"} == {**on_memory, "store": "-"}
+
+
+async def test_batches_written_two_at_a_time_are_all_counted(
+    small_city: Ledger, small_city_csv: Path, neo4j_store: GraphStore
+) -> None:
+    """Small batches, two in flight: every row is written once and counted once."""
+    first = await import_ledger(small_city_csv, neo4j_store, batch_size=150, progress=False, jobs=2)
+    assert {kind: c.created for kind, c in first.changes.items()} == {
+        Kind.UNITS: len(small_city.units),
+        Kind.HOUSEHOLDS: len(small_city.households),
+        Kind.WORK_UNITS: len(small_city.work_units),
+        Kind.MEMBERS: len(small_city.members),
+        Kind.ASSIGNMENTS: len(small_city.assignments),
+        Kind.POINTS: len(small_city.points),
+    }
+    counts = await neo4j_store.counts()
+    assert (counts.households, counts.assignments) == (
+        len(small_city.households),
+        len(small_city.assignments),
+    )
+    again = await import_ledger(small_city_csv, neo4j_store, batch_size=150, progress=False)
+    assert sum(c.unchanged for c in again.changes.values()) == small_city.row_count()
