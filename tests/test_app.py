@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -88,3 +89,17 @@ async def test_graphql_without_a_valid_token_is_401(
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "version" not in response.text.replace('"query"', "")
+
+
+async def test_a_token_accepted_before_is_refused_once_expired(client: httpx.AsyncClient) -> None:
+    """Verified tokens are remembered (see RequireToken), but never past their expiry."""
+    header = {
+        "Authorization": "Bearer " + create_token(SECRET, Principal("t", Role.ADMIN, None), 1)
+    }
+    query = {"query": "{ version }"}
+    assert (await client.post("/graphql", json=query, headers=header)).status_code == 200
+    assert (await client.post("/graphql", json=query, headers=header)).status_code == 200
+    await asyncio.sleep(2.1)
+    expired = await client.post("/graphql", json=query, headers=header)
+    assert expired.status_code == 401
+    assert "expired" in expired.json()["errors"][0]["message"]

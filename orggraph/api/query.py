@@ -11,6 +11,11 @@ from orggraph import __version__
 from orggraph.api.audit_types import AuditConnection
 from orggraph.api.context import Info
 from orggraph.api.gap_types import CoverageGapConnection, CoverageGapKind, GapCount
+from orggraph.api.prefetch import (
+    prefetch_household_cadres,
+    prefetch_member_households,
+    selects,
+)
 from orggraph.api.types import (
     Counts,
     Household,
@@ -101,11 +106,15 @@ class Query:
 
     @strawberry.field(description="A cadre (党员干部) by id; null when unknown.")
     async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        if selects(info, "households"):
+            await prefetch_member_households(info.context.loaders, str(id))
         found = await info.context.loaders.node.load(str(id))
         return Member.of(found) if isinstance(found, entities.Member) else None
 
     @strawberry.field(description="A household by id; null when unknown.")
     async def household(self, info: Info, id: strawberry.ID) -> Household | None:
+        if selects(info, "cadres"):
+            await prefetch_household_cadres(info.context.loaders, str(id))
         found = await info.context.loaders.node.load(str(id))
         return household_of(found) if isinstance(found, entities.Household) else None
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from orggraph.auth.tokens import AuthError, Principal, verify_token
+from orggraph.auth.tokens import AuthError, Principal, verify_token_until
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -38,12 +39,20 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], headers: lis
     await send({"type": "http.response.body", "body": payload})
 
 
+VERIFIED_TOKENS = 1024
+"""Tokens remembered as verified: a dashboard sends the same token with every request, and
+checking its signature again each time costs as much as a small query's own work."""
+
+
 class RequireToken:
     """401 for any GraphQL request without a valid `Authorization: Bearer` token."""
 
     def __init__(self, app: ASGIApp, secret: str) -> None:
         self.app = app
         self.secret = secret
+        self._verified: dict[str, tuple[Principal, int]] = {}
+        """Token -> (principal, expiry); keyed by the whole signed token, so only a token
+        that passed the full check is ever answered from here, and only until it expires."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,7 +76,17 @@ class RequireToken:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("missing bearer token (send `Authorization: Bearer <token>`)")
-        return verify_token(self.secret, token.strip())
+        return self._verify(token.strip())
+
+    def _verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None and time.time() < known[1]:
+            return known[0]
+        principal, expires = verify_token_until(self.secret, token)
+        if len(self._verified) >= VERIFIED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
 
 
 class RequestTimeout:

@@ -70,6 +70,12 @@ def create_token(secret: str, principal: Principal, ttl_seconds: int) -> str:
 
 def verify_token(secret: str, token: str) -> Principal:
     """The principal a token names, or AuthError saying why it is refused."""
+    return verify_token_until(secret, token)[0]
+
+
+def verify_token_until(secret: str, token: str) -> tuple[Principal, int]:
+    """The principal a token names and when the token expires (Unix seconds), or AuthError
+    saying why it is refused."""
     try:
         claims = jwt.decode(
             token,
@@ -89,7 +95,7 @@ def verify_token(secret: str, token: str) -> Principal:
     scope = claims.get("scope")
     if scope is not None and not isinstance(scope, str):
         raise AuthError("invalid token: scope must be a unit id")
-    return Principal(subject=str(claims["sub"]), role=role, scope_id=scope)
+    return Principal(subject=str(claims["sub"]), role=role, scope_id=scope), int(claims["exp"])
 
 
 def load_secret(secret_file: Path, create: bool = False) -> str:

@@ -29,10 +29,13 @@ from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
     AsyncSession,
+    Query,
     Record,
     unit_of_work,
 )
@@ -44,6 +47,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from orggraph.domain.audit import AuditEntry
@@ -92,6 +96,9 @@ that a transaction's state stays a few megabytes on a server with a small heap."
 FAST_PATH_ROWS = 100
 """From this many rows a bulk call tries the fast path first (see the module docstring); the
 API's single writes are as often updates as creations, so they go straight to the checks."""
+
+READ_ATTEMPTS = 3
+"""Tries of a read query before its error stands (see `_query`)."""
 
 LOOKUP_IDS = 10_000
 """Ids per `lookup_ids` query when checking a write."""
@@ -172,17 +179,26 @@ class Neo4jStore:
 
     # -- plumbing: every query goes through _run ---------------------------------------------
 
-    async def _run(self, runner: Runner, query_name: str, /, **params: Any) -> list[Record]:
-        """Run the named query with `params` and return all its records."""
+    async def _run(
+        self, runner: Runner, query_name: str, /, *, timeout_s: float | None = None, **params: Any
+    ) -> list[Record]:
+        """Run the named query with `params` and return all its records; `timeout_s` bounds
+        a query run in a session's own (auto-commit) transaction."""
         self.queries_sent += 1
-        result = await runner.run(cypher.query(query_name), params)
+        text = cypher.query(query_name)
+        if isinstance(runner, AsyncSession):
+            result = await runner.run(Query(text, timeout=timeout_s), params)
+        else:  # a managed transaction carries its own timeout (unit_of_work)
+            result = await runner.run(text, params)
         return [record async for record in result]
 
     @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _session(self, access_mode: str = WRITE_ACCESS) -> AsyncIterator[AsyncSession]:
         """A session whose driver errors come out as the domain's and the protocol's errors."""
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(
+                database=self.database, default_access_mode=access_mode
+            ) as session:
                 yield session
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri} does not answer: {exc}") from exc
@@ -230,8 +246,21 @@ class Neo4jStore:
         return value
 
     async def _query(self, query_name: str, /, **params: Any) -> list[Record]:
-        """One read query in its own transaction."""
-        return await self._read(self._run, query_name, **params)
+        """One read query in an auto-commit transaction: one round trip, where a managed
+        transaction takes three (BEGIN, RUN, COMMIT), and the Python driver's time per round
+        trip is what an API request mostly waits on. A managed transaction would also retry
+        after a dropped pooled connection (a restarted server) or a transient error; so,
+        being a read, is this one."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                async with self._session(READ_ACCESS) as session:
+                    return await self._run(
+                        session, query_name, timeout_s=self.transaction_timeout_s, **params
+                    )
+            except (StoreUnavailableError, TransientError):
+                if attempt == READ_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     async def _found(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """The `found` list of a query that answers many ids with one row (see lookup_ids)."""

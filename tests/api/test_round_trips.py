@@ -112,3 +112,51 @@ async def test_round_trips_do_not_grow_with_results(backend: Any) -> None:
     assert large_sent == small_sent
     # One batch per nesting level at most: node+children+counts+... stays under 20.
     assert small_calls <= 20
+
+
+MEMBER = "query($id: ID!) { member(id: $id) { id name households { household { id } mode } } }"
+MEMBER_BY_FRAGMENT = """query($id: ID!) { member(id: $id) { ...Cadre } }
+fragment Cadre on Member { name ... on Member { households { household { id } } } }"""
+MEMBER_ONLY = "query($id: ID!) { member(id: $id) { id name } }"
+HOUSEHOLD = "query($id: ID!) { household(id: $id) { id name cadres { member { id } since } } }"
+
+
+async def _store_calls(store: GraphStore, query: str, node_id: str) -> tuple[int, dict[str, Any]]:
+    """(store calls, data) for one query about `node_id`."""
+    counting = CountingStore(store)
+    app = create_app(counting, Policy(), SECRET)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
+    ) as http:
+        data = await GraphQLClient(http).ok(query, {"id": node_id})
+    return counting.calls, data
+
+
+@pytest.mark.parametrize(
+    ("query", "node_id", "calls", "listed"),
+    [
+        (MEMBER, "M-S0-C0-B0", 1, 3),  # its households carry the cadre: one read answers both
+        (MEMBER_BY_FRAGMENT, "M-S0-C0-B0", 1, 3),
+        (MEMBER, "M-idle", 2, 0),  # covers none: the cadre is read on its own
+        (MEMBER_ONLY, "M-S0-C0-B0", 1, 0),  # households not asked: not read
+        (HOUSEHOLD, "S0-C0-B0-G0-H0", 1, 1),
+        (HOUSEHOLD, "S0-C0-B0-G0-H-alone", 2, 0),
+        (MEMBER, "S0-C0-B0-G0-H0", 2, 0),  # a household's id asked as a cadre: null
+    ],
+)
+async def test_one_person_and_their_assignments_in_one_read(
+    store: GraphStore, query: str, node_id: str, calls: int, listed: int
+) -> None:
+    await _build_city(store, 1)
+    await store.upsert_members([Member("M-idle", "闲置干部")])
+    await store.upsert_households([Household("S0-C0-B0-G0-H-alone", "独户", "S0-C0-B0-G0")])
+    made, data = await _store_calls(store, query, node_id)
+    assert made == calls
+    found = data.get("member") or data.get("household")
+    if query is MEMBER and node_id.startswith("S0"):
+        assert found is None
+        return
+    assert found is not None
+    assert found["name"] == (await store.get_node(node_id)).name  # type: ignore[union-attr]
+    rows = found.get("households", found.get("cadres", []))
+    assert len(rows) == listed
