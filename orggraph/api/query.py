@@ -72,9 +72,17 @@ class CoverageRow:
 
 @strawberry.type(description="A scope's coverage figures and one row per child unit.")
 class CoverageSummary:
-    scope: OrgNode | None = strawberry.field(description="The scope; null for the whole city.")
+    scope_id: strawberry.Private[str | None]
     counts: Counts = strawberry.field(description="The scope's own figures.")
     rows: list[CoverageRow] = strawberry.field(description="One row per child, by id.")
+
+    @strawberry.field(description="The scope; null for the whole city.")
+    async def scope(self, info: Info) -> OrgNode | None:
+        """Read only when asked: a dashboard listing the rows needs no node read."""
+        if self.scope_id is None:
+            return None
+        found = await info.context.loaders.node.load(self.scope_id)
+        return org_node(found) if found is not None else None
 
 
 @strawberry.type
@@ -151,9 +159,8 @@ class Query:
     async def coverage_summary(self, info: Info, scope: ScopeArg = None) -> CoverageSummary:
         scope_id = str(scope) if scope is not None else None
         summary = await info.context.store.coverage_summary(scope_id)
-        scope_node = await info.context.loaders.node.load(scope_id) if scope_id else None
         return CoverageSummary(
-            scope=org_node(scope_node) if scope_node is not None else None,
+            scope_id=scope_id,
             counts=Counts.of(summary.counts),
             rows=[
                 CoverageRow(node=org_node(row.node), counts=Counts.of(row.counts))

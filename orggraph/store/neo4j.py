@@ -752,18 +752,27 @@ class Neo4jStore:
     # -- coverage and gaps -------------------------------------------------------------------
 
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
+        """Cached per data version as the finished summary (rebuilding it from the query's
+        rows on every dashboard request cost more than the cache check)."""
         if scope_id is None:
-            rows = await self._cached(
-                ("coverage_summary_city",), lambda: self._query("coverage_summary_city")
+            summary = await self._cached(
+                ("coverage_summary_city",), lambda: self._coverage("coverage_summary_city")
             )
-            return records.coverage_from(rows)
-        found = await self._cached(
-            ("coverage_summary_scope", scope_id),
-            lambda: self._query("coverage_summary_scope", scope_id=scope_id),
-        )
-        if not found:
-            raise UnknownIdError([scope_id], "unit or household")
-        return records.coverage_from(found)
+        else:
+            summary = await self._cached(
+                ("coverage_summary_scope", scope_id),
+                lambda: self._coverage("coverage_summary_scope", scope_id=scope_id),
+            )
+        if summary is not None:
+            return summary
+        if scope_id is None:
+            return records.coverage_from([])  # an empty store
+        raise UnknownIdError([scope_id], "unit or household")
+
+    async def _coverage(self, query_name: str, /, **params: Any) -> CoverageSummary | None:
+        """A coverage summary query's answer; None when it found no rows."""
+        rows = await self._query(query_name, **params)
+        return records.coverage_from(rows) if rows else None
 
     async def gaps(
         self,
