@@ -13,6 +13,7 @@ from orggraph.api.types import (
     Member,
     OrgNode,
     PageInfo,
+    concrete_type_name,
     household_of,
     org_node,
 )
@@ -58,6 +59,8 @@ class CoverageGap:
         description="Names of the units from the street down to where the gap sits."
     )
     reason: str = strawberry.field(description="Why it is a gap, in words.")
+
+    resolve_type = staticmethod(concrete_type_name)
 
 
 @strawberry.type(description="A household no cadre covers (无人包联的住户).")

@@ -783,49 +783,39 @@ class Neo4jStore:
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Page[Gap]:
+        """Cached per data version as the finished page (see `coverage_summary`)."""
         after_rank, after_id = records.parse_gap_cursor(after)
         size = clamp_page_size(first)
-        found = await self._gaps(scope_id, kinds, policy, year, size, after_rank, after_id)
-        items = [records.gap_from(props, policy, year) for props in found["items"][:size]]
-        return Page(
-            items=items,
-            has_next=len(found["items"]) > size,
-            total=int(found["total"]),
-            end_cursor=gap_cursor(items[-1]) if items else after,
-        )
+        params = _gap_params(scope_id, kinds, policy, year, size, after_rank, after_id)
+
+        async def page() -> Page[Gap]:
+            found = await self._gaps(params)
+            items = [records.gap_from(props, policy, year) for props in found["items"][:size]]
+            return Page(
+                items=items,
+                has_next=len(found["items"]) > size,
+                total=int(found["total"]),
+                end_cursor=gap_cursor(items[-1]) if items else after,
+            )
+
+        return await self._cached(("gaps", *map(repr, params.values())), page)
 
     async def gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
-        found = await self._gaps(scope_id, list(GapKind), policy, year, -1, None, None)
-        return {kind: int(found["per_rank"][kind.rank]) for kind in GapKind}
+        params = _gap_params(scope_id, list(GapKind), policy, year, -1, None, None)
 
-    async def _gaps(
-        self,
-        scope_id: str | None,
-        kinds: Sequence[GapKind],
-        policy: Policy,
-        year: int,
-        first: int,
-        after_rank: int | None,
-        after_id: str | None,
-    ) -> Record:
+        async def counts() -> dict[GapKind, int]:
+            found = await self._gaps(params)
+            return {kind: int(found["per_rank"][kind.rank]) for kind in GapKind}
+
+        return await self._cached(("gap_counts", *map(repr, params.values())), counts)
+
+    async def _gaps(self, params: dict[str, Any]) -> Record:
         """The `gaps` row: counts per kind, the total and a page (none for `first` = -1)."""
-        params: dict[str, Any] = {
-            "scope_id": scope_id,
-            "ranks": sorted({kind.rank for kind in kinds}),
-            "min_households": policy.min_households,
-            "max_households": policy.max_households,
-            "min_points": policy.min_yearly_points,
-            "year": year,
-            "after_rank": after_rank,
-            "after_id": after_id,
-            "first": first,
-        }
-        key = ("gaps", *(repr(value) for value in params.values()))
-        found = await self._cached(key, lambda: self._query("gaps", **params))
+        found = await self._query("gaps", **params)
         if not found:
-            raise UnknownIdError([str(scope_id)], "unit or household")
+            raise UnknownIdError([str(params["scope_id"])], "unit or household")
         return found[0]
 
     # -- audit -------------------------------------------------------------------------------
@@ -850,6 +840,29 @@ class Neo4jStore:
             total=int(found["total"]),
             end_cursor=items[-1].id if items else after,
         )
+
+
+def _gap_params(
+    scope_id: str | None,
+    kinds: Sequence[GapKind],
+    policy: Policy,
+    year: int,
+    first: int,
+    after_rank: int | None,
+    after_id: str | None,
+) -> dict[str, Any]:
+    """The `gaps` query's parameters (`first` = -1: counts only, no page)."""
+    return {
+        "scope_id": scope_id,
+        "ranks": sorted({kind.rank for kind in kinds}),
+        "min_households": policy.min_households,
+        "max_households": policy.max_households,
+        "min_points": policy.min_yearly_points,
+        "year": year,
+        "after_rank": after_rank,
+        "after_id": after_id,
+        "first": first,
+    }
 
 
 def _known(found: dict[str, T], node_id: str, kind: str) -> T:
