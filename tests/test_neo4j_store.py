@@ -8,12 +8,16 @@ cannot be reached the tests fail, never skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from neo4j import AsyncGraphDatabase
+from neo4j.exceptions import ServiceUnavailable
 
 from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Household, Unit
@@ -21,7 +25,7 @@ from orggraph.domain.errors import DuplicateIdError, UnknownIdError
 from orggraph.domain.levels import Level
 from orggraph.store.base import Changes, ChildrenRequest, StoreUnavailableError
 from orggraph.store.migrations import apply_migrations, schema_version
-from orggraph.store.neo4j import Neo4jStore
+from orggraph.store.neo4j import READ_ATTEMPTS, Neo4jStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
 NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")
@@ -185,3 +189,49 @@ async def test_connect_to_nothing_is_store_unavailable() -> None:
 async def test_connect_with_a_wrong_password_is_store_unavailable() -> None:
     with pytest.raises(StoreUnavailableError, match="user 'neo4j'"):
         await Neo4jStore.connect(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD + "-wrong")
+
+
+@pytest.mark.neo4j
+async def test_reads_survive_dropped_connections(store: Neo4jStore) -> None:
+    """Reads are auto-commit queries; a connection the server dropped (as a restart drops them
+    all) must not fail the next read."""
+    await store.upsert_units([STREET])
+    assert (await store.get_nodes(["s1"]))[0] == STREET  # a pooled connection now exists
+    killer = AsyncGraphDatabase.driver(NEO4J_URI, auth=(NEO4J_USER, NEO4J_PASSWORD))
+    try:
+        async with killer.session(database=NEO4J_DATABASE) as admin:
+            listed = await admin.run(
+                "CALL dbms.listConnections() YIELD connectionId, connector "
+                "WHERE connector = 'bolt' RETURN collect(connectionId) AS ids"
+            )
+            ids = (await listed.single(strict=True))["ids"]
+            with contextlib.suppress(ServiceUnavailable):  # its own connection goes too
+                await (await admin.run("CALL dbms.killConnections($ids)", ids=ids)).consume()
+    finally:
+        await killer.close()
+    assert len(ids) >= 2
+    assert (await store.get_nodes(["s1"]))[0] == STREET
+
+
+@pytest.mark.neo4j
+async def test_a_read_that_fails_on_the_way_is_asked_again(
+    store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store retries a read whose connection failed (the driver retries only managed
+    transactions), up to READ_ATTEMPTS tries in all."""
+    await store.upsert_units([STREET])
+    real_run = store._run
+    failures = 0
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        nonlocal failures
+        if failures < READ_ATTEMPTS - 1:
+            failures += 1
+            raise StoreUnavailableError("connection dropped")
+        return await real_run(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_run", flaky)
+    assert (await store.get_nodes(["s1"]))[0] == STREET
+    failures = -10  # more failures than tries: the error stands
+    with pytest.raises(StoreUnavailableError):
+        await store.get_nodes(["s1"])

@@ -257,8 +257,9 @@ class Neo4jStore:
                     return await self._run(
                         session, query_name, timeout_s=self.transaction_timeout_s, **params
                     )
-            except (StoreUnavailableError, TransientError):
-                if attempt == READ_ATTEMPTS:
+            except (StoreUnavailableError, TransientError) as exc:
+                retryable = not isinstance(exc, TransientError) or exc.is_retryable()
+                if attempt == READ_ATTEMPTS or not retryable:
                     raise
         raise AssertionError("unreachable")
 
