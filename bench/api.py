@@ -41,6 +41,7 @@ from orggraph.importer.run import import_ledger
 from orggraph.ledger.writer import write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
+from orggraph.serve import settle_heap
 from orggraph.store import open_store
 from orggraph.store.base import GraphStore
 
@@ -247,6 +248,7 @@ async def main() -> None:
         try:
             if not args.reuse:
                 await load_city(store, args.scale)
+            settle_heap()  # as `orggraph serve` does once the store is loaded
             await report(store, args.requests)
         finally:
             await store.close()

