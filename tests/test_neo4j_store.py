@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from neo4j.exceptions import ServiceUnavailable
 
 from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Household, Unit
-from orggraph.domain.errors import DuplicateIdError, UnknownIdError
+from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError, UnknownIdError
 from orggraph.domain.levels import Level
 from orggraph.store.base import Changes, ChildrenRequest, StoreUnavailableError
 from orggraph.store.migrations import apply_migrations, schema_version
@@ -235,3 +236,30 @@ async def test_a_read_that_fails_on_the_way_is_asked_again(
     failures = -10  # more failures than tries: the error stands
     with pytest.raises(StoreUnavailableError):
         await store.get_nodes(["s1"])
+
+
+@pytest.mark.neo4j
+async def test_a_query_past_the_cypher_timeout_is_stopped_with_a_named_error(
+    store: Neo4jStore,
+) -> None:
+    """A write that waits on another transaction's lock past ORGGRAPH_CYPHER_TIMEOUT ends with
+    QueryTimeoutError (code QUERY_TIMEOUT), not an unexplained driver error, and changes
+    nothing."""
+    await store.upsert_units([STREET])
+    store.transaction_timeout_s = 0.5
+    holder = AsyncGraphDatabase.driver(NEO4J_URI, auth=(NEO4J_USER, NEO4J_PASSWORD))
+    try:
+        async with holder.session(database=NEO4J_DATABASE) as session:
+            tx = await session.begin_transaction()
+            await (await tx.run("MATCH (n:Entity {id: 's1'}) SET n.held = true")).consume()
+            started = time.monotonic()
+            with pytest.raises(QueryTimeoutError) as info:
+                await store.rename_unit("s1", "新名字")
+            waited = time.monotonic() - started
+            await tx.rollback()
+    finally:
+        await holder.close()
+    assert waited < 10
+    assert info.value.code == "QUERY_TIMEOUT"
+    assert "longer than 0.5 s (ORGGRAPH_CYPHER_TIMEOUT)" in info.value.message
+    assert (await store.get_nodes(["s1"]))[0] == STREET

@@ -112,3 +112,11 @@ class ForbiddenError(OrgGraphError):
 
     def __init__(self, message: str, ids: Iterable[str] = ()) -> None:
         super().__init__(message, ids)
+
+
+class QueryTimeoutError(OrgGraphError):
+    """A store query ran past the configured limit and was stopped; nothing of it was kept.
+    Usually a question too big for one request (a whole-city report through the API), or a
+    write waiting on another that holds the same nodes."""
+
+    code = "QUERY_TIMEOUT"

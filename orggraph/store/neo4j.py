@@ -69,6 +69,7 @@ from orggraph.domain.errors import (
     DuplicateIdError,
     InvalidValueError,
     NotAssignedError,
+    QueryTimeoutError,
     RefusedDeleteError,
     UnknownIdError,
 )
@@ -110,6 +111,11 @@ Runner = AsyncManagedTransaction | AsyncSession
 
 T = TypeVar("T")
 P = ParamSpec("P")
+
+
+_STOPPED_CODES = ("TransactionTimedOut", "LockClientStopped")
+"""Neo4j's codes for a transaction ended by its time limit: a running query answers
+TransactionTimedOut(ClientConfiguration), one waiting for a lock LockClientStopped."""
 
 
 class _Shortfall(Exception):
@@ -204,6 +210,14 @@ class Neo4jStore:
             raise StoreUnavailableError(f"Neo4j at {self.uri} does not answer: {exc}") from exc
         except ConstraintError as exc:
             raise _duplicate_from(exc) from exc
+        except Neo4jError as exc:
+            if not any(code in (exc.code or "") for code in _STOPPED_CODES):
+                raise
+            limit = self.transaction_timeout_s
+            allowed = f"{limit:g} s (ORGGRAPH_CYPHER_TIMEOUT)" if limit else "the server allows"
+            raise QueryTimeoutError(
+                f"the query was stopped: it ran longer than {allowed}, or the server ended it"
+            ) from exc
 
     async def _read(
         self,
