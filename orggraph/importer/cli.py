@@ -15,8 +15,9 @@ import click
 from orggraph.config import Settings
 from orggraph.domain.errors import OrgGraphError
 from orggraph.importer.export import export_ledger
+from orggraph.importer.in_flight import DEFAULT_JOBS
 from orggraph.importer.run import ImportReport, import_ledger
-from orggraph.importer.write import DEFAULT_BATCH_SIZE, DEFAULT_JOBS
+from orggraph.importer.write import DEFAULT_BATCH_SIZE
 from orggraph.ledger import LANGUAGES, write_ledger
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore, StoreUnavailableError, open_store

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orggraph.importer.in_flight import DEFAULT_JOBS
 from orggraph.importer.plan import plan_changes
 from orggraph.importer.validate import (
     check_references,
@@ -16,7 +17,7 @@ from orggraph.importer.validate import (
     referenced_ids,
     sorted_problems,
 )
-from orggraph.importer.write import DEFAULT_BATCH_SIZE, DEFAULT_JOBS, write_to_store
+from orggraph.importer.write import DEFAULT_BATCH_SIZE, write_to_store
 from orggraph.ledger import Kind, Problem, read_ledger
 from orggraph.store.base import Changes, GraphStore
 

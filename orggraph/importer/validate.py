@@ -12,12 +12,12 @@ a batch at write time, and the import reports it then.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from orggraph.domain.entities import Household, Member, Node, Unit
 from orggraph.domain.levels import Level
+from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
 from orggraph.ledger.model import Location, ParsedLedger, Problem
 from orggraph.store.base import GraphStore
 
@@ -54,19 +54,18 @@ def _a(what: Known | str) -> str:
 
 
 async def fetch_nodes(
-    store: GraphStore, ids: Iterable[str], batch: int, jobs: int = 2
+    store: GraphStore, ids: Iterable[str], batch: int, jobs: int = DEFAULT_JOBS
 ) -> dict[str, Node]:
     """The stored nodes among `ids`, read `batch` ids per round trip, `jobs` trips at once."""
     wanted = sorted(set(ids))
-    limit = asyncio.Semaphore(jobs)
-
-    async def fetch(chunk: list[str]) -> list[tuple[str, Node | None]]:
-        async with limit:
-            return list(zip(chunk, await store.get_nodes(chunk), strict=True))
-
     chunks = [wanted[start : start + batch] for start in range(0, len(wanted), batch)]
-    answers = await asyncio.gather(*(fetch(chunk) for chunk in chunks))
-    return {node_id: node for pairs in answers for node_id, node in pairs if node is not None}
+    found: dict[str, Node] = {}
+
+    def keep(chunk: list[str], nodes: list[Node | None]) -> None:
+        found.update((node_id, node) for node_id, node in zip(chunk, nodes, strict=True) if node)
+
+    await each_in_flight(chunks, store.get_nodes, jobs, keep)
+    return found
 
 
 class _Checker:

@@ -13,20 +13,18 @@ being encoded, and a second server thread writes it.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from tqdm import tqdm
 
+from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
 from orggraph.store.base import Changes, GraphStore
 
 DEFAULT_BATCH_SIZE = 5_000
-DEFAULT_JOBS = 2
-"""Bulk calls in flight at once: one per core of the small servers this runs on."""
 
 IN_ORDER = frozenset({Kind.UNITS})
 """Kinds whose batches must be written one after another: a unit's parent may sit in the
@@ -86,25 +84,13 @@ async def write_to_store(
 async def _write_batches(
     batches: Sequence[Sequence[Any]], bulk: BulkCall, jobs: int, bar: tqdm[Any]
 ) -> Changes:
-    """Write `batches` through `bulk` with up to `jobs` calls in flight; raise the first error
-    after the other calls in flight have finished."""
-    pending = iter(batches)
+    """Write `batches` through `bulk`, up to `jobs` calls in flight; what they changed."""
     total = Changes()
-    failures: list[Exception] = []
 
-    async def worker() -> None:
+    def count(batch: Sequence[Any], changed: Changes) -> None:
         nonlocal total
-        for batch in pending:  # shared: each worker takes the next batch not yet taken
-            try:
-                changed = await bulk(batch)
-            except Exception as exc:  # re-raised below, once the other calls in flight end
-                failures.append(exc)
-            if failures:
-                return
-            total += changed  # after the await: `total += await ...` would lose a sum
-            bar.update(len(batch))
+        total += changed
+        bar.update(len(batch))
 
-    await asyncio.gather(*(worker() for _ in range(max(1, min(jobs, len(batches))))))
-    if failures:
-        raise failures[0]
+    await each_in_flight(batches, bulk, min(jobs, len(batches)), count)
     return total

@@ -10,8 +10,9 @@ written if any row is wrong, but a crash or a conflicting concurrent write in th
 leave the earlier batches written. The writes are idempotent upserts, so re-running the same
 import finishes it.
 
-Bulk calls of households, assignments and points of at least `FAST_PATH_ROWS` rows (an
-import's batches, almost all new and valid) first try a fast path without the look-up: a
+Bulk calls of households, assignments and points of at least `FAST_PATH_ROWS` rows that make
+one query batch (an import's batches, almost all new and valid) first try a fast path
+without the look-up: a
 query that writes only rows whose references match, and fails on a taken id. If it wrote
 every row, that is the answer; otherwise it is rolled back and the checked path above runs,
 so errors (and what is written) are exactly those of the checked path.
@@ -22,6 +23,7 @@ round trips).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
@@ -101,8 +103,11 @@ API's single writes are as often updates as creations, so they go straight to th
 READ_ATTEMPTS = 3
 """Tries of a read query before its error stands (see `_query`)."""
 
+READ_RETRY_PAUSE_S = 0.1
+"""Pause before a read's second try; twice that before the third."""
+
 LOOKUP_IDS = 10_000
-"""Ids per `lookup_ids` query when checking a write."""
+"""Ids per `lookup_ids` (or `lookup_kinds`) query when checking a write."""
 
 CONNECT_TIMEOUT_S = 10.0
 
@@ -186,10 +191,11 @@ class Neo4jStore:
     # -- plumbing: every query goes through _run ---------------------------------------------
 
     async def _run(
-        self, runner: Runner, query_name: str, /, *, timeout_s: float | None = None, **params: Any
+        self, runner: Runner, query_name: str, timeout_s: float | None = None, /, **params: Any
     ) -> list[Record]:
         """Run the named query with `params` and return all its records; `timeout_s` bounds
-        a query run in a session's own (auto-commit) transaction."""
+        a query run in a session's own (auto-commit) transaction (positional, so that no
+        Cypher parameter can be taken for it)."""
         self.queries_sent += 1
         text = cypher.query(query_name)
         if isinstance(runner, AsyncSession):
@@ -248,7 +254,8 @@ class Neo4jStore:
 
     async def _cached(self, key: tuple[Any, ...], compute: Callable[[], Awaitable[T]]) -> T:
         """A figure computed once per data version: dashboards ask the same summaries over
-        and over, and one small read tells whether any write (from any process) changed them."""
+        and over, and one small read tells whether any write (from any process) changed them.
+        Every caller gets the same object until the next write: treat it as read-only."""
         version = int((await self._query("data_version"))[0]["version"])
         hit = self._summaries.get(key)
         if hit is not None and hit[0] == version:
@@ -262,19 +269,20 @@ class Neo4jStore:
     async def _query(self, query_name: str, /, **params: Any) -> list[Record]:
         """One read query in an auto-commit transaction: one round trip, where a managed
         transaction takes three (BEGIN, RUN, COMMIT), and the Python driver's time per round
-        trip is what an API request mostly waits on. A managed transaction would also retry
-        after a dropped pooled connection (a restarted server) or a transient error; so,
-        being a read, is this one."""
+        trip is what an API request mostly waits on. The driver retries only managed
+        transactions, so a read that failed on a lost connection or a retryable transient
+        error is asked again here, briefly (READ_ATTEMPTS tries in about half a second: an
+        API request should fail fast while the server is down, not hang)."""
         for attempt in range(1, READ_ATTEMPTS + 1):
             try:
                 async with self._session(READ_ACCESS) as session:
                     return await self._run(
-                        session, query_name, timeout_s=self.transaction_timeout_s, **params
+                        session, query_name, self.transaction_timeout_s, **params
                     )
             except (StoreUnavailableError, TransientError) as exc:
-                retryable = not isinstance(exc, TransientError) or exc.is_retryable()
-                if attempt == READ_ATTEMPTS or not retryable:
+                if attempt == READ_ATTEMPTS or not _worth_retrying(exc):
                     raise
+                await asyncio.sleep(READ_RETRY_PAUSE_S * attempt)
         raise AssertionError("unreachable")
 
     async def _found(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
@@ -340,14 +348,15 @@ class Neo4jStore:
         ids: Collection[str],
         check: Callable[[Snapshot], None],
         create_query: str | None = None,
-        lookup: str = "lookup_kinds",
+        lookup: str = "lookup_ids",
         fast_query: str | None = None,
     ) -> Changes:
         """Check every row, then write the planned batches (see the module docstring).
 
         With `create_query` (rows keyed by `id`), a call of up to `batch_rows` rows creates
         the rows its look-up found new with that query; the rest go to `query_name`.
-        `lookup` reads what the checks need: `lookup_kinds` unless they need the hierarchy.
+        `lookup` reads what the checks need: `lookup_kinds` will do for writers whose checks
+        need no hierarchy (everything but units).
         With `fast_query`, a big enough single batch first tries the fast path.
         """
         if fast_query is not None and len(planned) == 1 and len(planned[0]) >= FAST_PATH_ROWS:
@@ -424,7 +433,6 @@ class Neo4jStore:
             checks.unit_ids([unit]),
             lambda snapshot: checks.check_units([unit], snapshot, creating=True),
             "create_units",
-            lookup="lookup_ids",
         )
         return unit
 
@@ -554,7 +562,6 @@ class Neo4jStore:
             checks.unit_ids(units),
             lambda snapshot: checks.check_units(units, snapshot),
             "create_units",
-            lookup="lookup_ids",
         )
 
     async def upsert_households(self, households: Sequence[Household]) -> Changes:
@@ -565,6 +572,7 @@ class Neo4jStore:
             lambda snapshot: checks.check_households(households, snapshot),
             "create_households",
             fast_query="create_households",
+            lookup="lookup_kinds",
         )
 
     async def upsert_members(self, members: Sequence[Member]) -> Changes:
@@ -574,6 +582,7 @@ class Neo4jStore:
             checks.member_ids(members),
             lambda snapshot: checks.check_members(members, snapshot),
             "create_members",
+            lookup="lookup_kinds",
         )
 
     async def upsert_work_units(self, work_units: Sequence[WorkUnit]) -> Changes:
@@ -583,6 +592,7 @@ class Neo4jStore:
             {w.id for w in work_units},
             lambda snapshot: checks.check_work_units(work_units, snapshot),
             "create_work_units",
+            lookup="lookup_kinds",
         )
 
     async def assign_many(self, assignments: Sequence[Assignment]) -> Changes:
@@ -592,6 +602,7 @@ class Neo4jStore:
             checks.assignment_ids(assignments),
             lambda snapshot: checks.check_assignments(assignments, snapshot),
             fast_query="assign_many",
+            lookup="lookup_kinds",
         )
 
     async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
@@ -602,6 +613,7 @@ class Neo4jStore:
             lambda snapshot: checks.check_points(entries, snapshot),
             "create_points",
             fast_query="create_points",
+            lookup="lookup_kinds",
         )
 
     # -- reads: a single read is its batched read asked for one id --------------------------
@@ -855,6 +867,14 @@ class Neo4jStore:
             total=int(found["total"]),
             end_cursor=items[-1].id if items else after,
         )
+
+
+def _worth_retrying(exc: Exception) -> bool:
+    """A lost connection or a transient error the driver calls retryable; not a refused
+    password (which `_session` also reports as StoreUnavailableError)."""
+    if isinstance(exc, TransientError):
+        return exc.is_retryable()
+    return not isinstance(exc.__cause__, AuthError)
 
 
 def _gap_params(
