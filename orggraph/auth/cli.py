@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 
@@ -11,6 +10,8 @@ import click
 from orggraph.auth.tokens import AuthError, Principal, Role, create_token, load_secret
 from orggraph.config import Settings
 from orggraph.domain.audit import AuditEntry
+from orggraph.store import GraphStore
+from orggraph.store.command import run_with_store, store_option
 
 
 @click.group("token")
@@ -53,20 +54,17 @@ def _seconds(ttl: str) -> int:
 
 
 @click.command("audit")
-@click.option(
-    "--store",
-    "store_kind",
-    type=click.Choice(["memory", "neo4j"]),
-    default=None,
-    help="Store to read (default: $ORGGRAPH_STORE).",
-)
+@store_option
 @click.option("--subject", default=None, help="Only this subject's changes.")
 @click.option("--limit", default=50, show_default=True, help="How many entries (newest first).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 def audit_command(store_kind: str | None, subject: str | None, limit: int, as_json: bool) -> None:
     """Show the audit log: every change made through the API, newest first."""
-    entries = asyncio.run(_read_audit(store_kind, subject, limit))
-    for entry in entries:
+
+    async def work(store: GraphStore, _: Settings) -> list[AuditEntry]:
+        return await _read_audit(store, subject, limit)
+
+    for entry in run_with_store(store_kind, work):
         if as_json:
             record = dataclasses.asdict(entry) | {"at": entry.at.isoformat()}
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -78,22 +76,14 @@ def audit_command(store_kind: str | None, subject: str | None, limit: int, as_js
             )
 
 
-async def _read_audit(store_kind: str | None, subject: str | None, limit: int) -> list[AuditEntry]:
-    from orggraph.store import open_store
-
-    try:
-        store = await open_store(Settings.from_env(), store_kind)
-    except (ValueError, RuntimeError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        entries: list[AuditEntry] = []
-        after: str | None = None
-        while len(entries) < limit:
-            page = await store.audit_entries(min(500, limit - len(entries)), after, subject)
-            entries += page.items
-            if not page.has_next:
-                break
-            after = page.end_cursor
-        return entries
-    finally:
-        await store.close()
+async def _read_audit(store: GraphStore, subject: str | None, limit: int) -> list[AuditEntry]:
+    """Up to `limit` entries, newest first, page by page."""
+    entries: list[AuditEntry] = []
+    after: str | None = None
+    while len(entries) < limit:
+        page = await store.audit_entries(min(500, limit - len(entries)), after, subject)
+        entries += page.items
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    return entries

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -20,38 +18,13 @@ from orggraph.importer.run import ImportReport, import_ledger
 from orggraph.importer.write import DEFAULT_BATCH_SIZE
 from orggraph.ledger import LANGUAGES, write_ledger
 from orggraph.stats import collect_stats, format_stats
-from orggraph.store import GraphStore, StoreUnavailableError, open_store
-
-T = TypeVar("T")
-
-_store_option = click.option(
-    "--store",
-    "store_kind",
-    type=click.Choice(["memory", "neo4j"]),
-    default=None,
-    help="Which store to use (default: ORGGRAPH_STORE, else memory in ORGGRAPH_DATA_DIR).",
-)
-
-
-def _with_store(kind: str | None, work: Callable[[GraphStore], Awaitable[T]], hint: str = "") -> T:
-    """Open the store, run `work` on it, close it; store failures become clean CLI errors."""
-
-    async def run() -> T:
-        store = await open_store(Settings.from_env(), kind)
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    try:
-        return asyncio.run(run())
-    except StoreUnavailableError as exc:
-        raise click.ClickException(f"the store is unavailable: {exc}{hint}") from exc
+from orggraph.store import GraphStore
+from orggraph.store.command import run_with_store, store_option
 
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@_store_option
+@store_option
 @click.option(
     "--dry-run", is_flag=True, help="Check the ledger and say what would change; write nothing."
 )
@@ -91,12 +64,12 @@ def import_command(
     """
     show_progress = sys.stderr.isatty() if progress is None else progress
 
-    async def work(store: GraphStore) -> ImportReport:
+    async def work(store: GraphStore, _: Settings) -> ImportReport:
         return await import_ledger(path, store, dry_run, batch_size, show_progress, jobs)
 
     resume = ". Batches already written stay whole; run the import again to complete it."
     try:
-        report = _with_store(store_kind, work, resume)
+        report = run_with_store(store_kind, work, resume)
     except OrgGraphError as exc:
         raise click.ClickException(
             f"the store refused a batch: {exc.message}{resume} (after fixing the cause)"
@@ -146,7 +119,7 @@ def import_command(
     help="Years whose points entries to export (repeatable; default: from the earliest"
     " assignment's year to this year).",
 )
-@_store_option
+@store_option
 def export_command(
     out: Path,
     fmt: str | None,
@@ -162,12 +135,12 @@ def export_command(
     """
     chosen = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
 
-    async def work(store: GraphStore) -> list[Path]:
+    async def work(store: GraphStore, _: Settings) -> list[Path]:
         ledger = await export_ledger(store, scope, points_years or None)
         return write_ledger(ledger, out, chosen, language)
 
     try:
-        written = _with_store(store_kind, work)
+        written = run_with_store(store_kind, work)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"wrote {len(written)} file(s) to {out}")
@@ -185,7 +158,7 @@ def export_command(
     default=None,
     help="The year whose points count for the points gap (default: this year).",
 )
-@_store_option
+@store_option
 def stats_command(
     scope: str | None, as_json: bool, year: int | None, store_kind: str | None
 ) -> None:
@@ -194,13 +167,12 @@ def stats_command(
     The same numbers from either store. Gaps follow the configured policy
     (ORGGRAPH_MIN_HOUSEHOLDS, ORGGRAPH_MAX_HOUSEHOLDS, ORGGRAPH_MIN_YEARLY_POINTS).
     """
-    settings = Settings.from_env()
 
-    async def work(store: GraphStore) -> dict[str, Any]:
+    async def work(store: GraphStore, settings: Settings) -> dict[str, Any]:
         return await collect_stats(store, scope, settings.policy, year or date.today().year)
 
     try:
-        stats = _with_store(store_kind, work)
+        stats = run_with_store(store_kind, work)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))

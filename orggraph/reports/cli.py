@@ -7,7 +7,6 @@ exit code 1.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -31,7 +30,8 @@ from orggraph.reports.output import (
 )
 from orggraph.reports.points_data import collect_points_report
 from orggraph.reports.scope import ReportError
-from orggraph.store import GraphStore, StoreUnavailableError, open_store
+from orggraph.store import GraphStore
+from orggraph.store.command import run_with_store, store_option
 
 T = TypeVar("T")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -48,13 +48,7 @@ def _common_options(scope_help: str) -> Callable[[_F], _F]:
 
 def _add_common_options(command: _F, scope_help: str) -> _F:
     options = [
-        click.option(
-            "--store",
-            "store_kind",
-            type=click.Choice(["memory", "neo4j"]),
-            default=None,
-            help="Store to read (default: $ORGGRAPH_STORE, else memory in $ORGGRAPH_DATA_DIR).",
-        ),
+        store_option,
         click.option(
             "--out",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -102,24 +96,16 @@ def _run(
     dashboard.
     """
 
-    async def run() -> T:
-        settings = Settings.from_env()
+    async def scoped(store: GraphStore, settings: Settings) -> T:
         principal = verify_token(load_secret(settings.api.secret_file), token) if token else None
-        store = await open_store(settings, store_kind)
-        try:
-            if principal is None:
-                return await work(store, settings, scope_id)
-            scope = scope_id or principal.scope_id
-            return await work(ScopedStore(store, principal), settings, scope)
-        finally:
-            await store.close()
+        if principal is None:
+            return await work(store, settings, scope_id)
+        return await work(ScopedStore(store, principal), settings, scope_id or principal.scope_id)
 
     try:
-        return asyncio.run(run())
+        return run_with_store(store_kind, scoped)
     except (ReportError, OrgGraphError, ValueError, AuthError) as exc:
         raise click.ClickException(str(exc)) from exc
-    except StoreUnavailableError as exc:
-        raise click.ClickException(f"the store is unavailable: {exc}") from exc
 
 
 @click.group(name="report")
