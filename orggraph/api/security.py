@@ -47,9 +47,11 @@ checking its signature again each time costs as much as a small query's own work
 class RequireToken:
     """401 for any GraphQL request without a valid `Authorization: Bearer` token."""
 
-    def __init__(self, app: ASGIApp, secret: str) -> None:
+    def __init__(self, app: ASGIApp, secret: str, clock: Callable[[], float] = time.time) -> None:
         self.app = app
         self.secret = secret
+        self.clock = clock
+        """Unix seconds now; both the cache and the full check judge expiry by it."""
         self._verified: dict[str, tuple[Principal, int]] = {}
         """Token -> (principal, expiry); keyed by the whole signed token, so only a token
         that passed the full check is ever answered from here, and only until it expires."""
@@ -80,9 +82,10 @@ class RequireToken:
 
     def _verify(self, token: str) -> Principal:
         known = self._verified.get(token)
-        if known is not None and time.time() < known[1]:
+        now = self.clock()
+        if known is not None and now < known[1]:
             return known[0]
-        principal, expires = verify_token_until(self.secret, token)
+        principal, expires = verify_token_until(self.secret, token, now)
         if len(self._verified) >= VERIFIED_TOKENS:
             self._verified.clear()
         self._verified[token] = (principal, expires)

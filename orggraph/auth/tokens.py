@@ -73,21 +73,26 @@ def verify_token(secret: str, token: str) -> Principal:
     return verify_token_until(secret, token)[0]
 
 
-def verify_token_until(secret: str, token: str) -> tuple[Principal, int]:
+def verify_token_until(secret: str, token: str, now: float | None = None) -> tuple[Principal, int]:
     """The principal a token names and when the token expires (Unix seconds), or AuthError
-    saying why it is refused."""
+    saying why it is refused. Expiry is judged at `now` (default: the current time) here,
+    not inside PyJWT, so that the API's cache of verified tokens and this check share one
+    clock."""
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False},
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise AuthError("token expired") from exc
     except jwt.InvalidTokenError as exc:
         raise AuthError(f"invalid token: {exc}") from exc
+    expires = claims["exp"]
+    if isinstance(expires, bool) or not isinstance(expires, int):
+        raise AuthError("invalid token: exp must be an integer (Unix seconds)")
+    if (time.time() if now is None else now) >= expires:
+        raise AuthError("token expired")
     try:
         role = Role(claims.get("role"))
     except ValueError as exc:
@@ -95,7 +100,7 @@ def verify_token_until(secret: str, token: str) -> tuple[Principal, int]:
     scope = claims.get("scope")
     if scope is not None and not isinstance(scope, str):
         raise AuthError("invalid token: scope must be a unit id")
-    return Principal(subject=str(claims["sub"]), role=role, scope_id=scope), int(claims["exp"])
+    return Principal(subject=str(claims["sub"]), role=role, scope_id=scope), expires
 
 
 def load_secret(secret_file: Path, create: bool = False) -> str:
