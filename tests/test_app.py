@@ -18,9 +18,14 @@ from orggraph.domain.policy import Policy
 from orggraph.store.memory import MemoryStore
 
 SECRET = "app-tests-signing-secret-0123456789abcdef"
-ADMIN_HEADER = {
-    "Authorization": "Bearer " + create_token(SECRET, Principal("t", Role.ADMIN, None), 600)
-}
+
+
+def admin_header() -> dict[str, str]:
+    """A fresh admin token per request: a token minted at import time could expire before a
+    slow run reaches the test."""
+    return {
+        "Authorization": "Bearer " + create_token(SECRET, Principal("t", Role.ADMIN, None), 600)
+    }
 
 
 @pytest.fixture
@@ -49,7 +54,7 @@ async def test_readyz_names_the_store(client: httpx.AsyncClient) -> None:
 
 async def test_graphql_lists_streets_in_id_order(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/graphql", json={"query": "{ store streets { id name } }"}, headers=ADMIN_HEADER
+        "/graphql", json={"query": "{ store streets { id name } }"}, headers=admin_header()
     )
     assert response.status_code == 200
     body = response.json()

@@ -268,7 +268,7 @@ class TestRealServer:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "already running" in result.stderr
         assert f"bolt://127.0.0.1:{settings.local_neo4j.bolt_port}" in result.stdout
-        assert elapsed < 15, f"a second start took {elapsed:.1f} s"
+        assert elapsed < 60, f"a second start took {elapsed:.1f} s (it must not start another)"
         records, _, _ = driver.execute_query("RETURN 1 AS one")
         assert records[0]["one"] == 1
         assert server.status(settings.local_neo4j).pid == before.pid  # not restarted

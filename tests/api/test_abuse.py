@@ -3,12 +3,16 @@ and text never reaches Cypher as text (injection strings are stored and read bac
 
 from __future__ import annotations
 
-import time
-
+import httpx
 import pytest
 from contract.city import City
 
+from orggraph.api.app import create_app
+from orggraph.store.base import GraphStore
+
 from .client import GraphQLClient
+from .conftest import ADMIN, SECRET, TEST_POLICY, bearer
+from .counting import CountingStore
 
 pytestmark = pytest.mark.api
 
@@ -47,18 +51,21 @@ COSTLY = (
     ],
     ids=["50-deep", "alias-bomb", "circular-fragments", "costly"],
 )
-async def test_abusive_queries_are_refused_fast(
-    api: GraphQLClient, city: City, query: str, fragment: str
+async def test_abusive_queries_are_refused_before_any_work(
+    store: GraphStore, city: City, query: str, fragment: str
 ) -> None:
-    fastest = float("inf")
-    for _ in range(3):  # the best of three, so a busy machine does not decide the outcome
-        started = time.perf_counter()
-        body = await api.post(query)
-        fastest = min(fastest, time.perf_counter() - started)
-        assert body.get("data") is None, "an abusive query must not execute"
-        messages = " ".join(error["message"].lower() for error in body["errors"])
-        assert fragment in messages or "token" in messages
-    assert fastest < 0.1, f"refusal took {fastest * 1000:.0f} ms"
+    """Refused by the limits before execution: not one store call. How fast a refusal is (the
+    issue asks under 100 ms) is measured by `bench/refusal.py`, not asserted here."""
+    counting = CountingStore(store)
+    app = create_app(counting, TEST_POLICY, SECRET)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
+    ) as http:
+        body = await GraphQLClient(http).post(query)
+    assert body.get("data") is None, "an abusive query must not execute"
+    messages = " ".join(error["message"].lower() for error in body["errors"])
+    assert fragment in messages or "token" in messages
+    assert counting.calls == 0
 
 
 INJECTIONS = [

@@ -18,6 +18,7 @@ from orggraph.store.base import GraphStore
 
 from .client import GraphQLClient
 from .conftest import ADMIN, SECRET, bearer
+from .counting import CountingStore
 
 pytestmark = pytest.mark.api
 
@@ -28,25 +29,6 @@ NESTED = """{ streets { id counts { households } ancestors { id }
         ... on OrgUnit { children(first: 100) { edges { node { id
           ... on Household { cadres { member { id households { household { id } } } } }
         } } } } } } } } } } } } } } } } }"""
-
-
-class CountingStore:
-    """Passes every call through to a store and counts the awaited ones."""
-
-    def __init__(self, inner: GraphStore) -> None:
-        self._inner = inner
-        self.calls = 0
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._inner, name)
-        if not callable(attribute):
-            return attribute
-
-        async def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
-            return await attribute(*args, **kwargs)
-
-        return counted
 
 
 async def _build_city(store: GraphStore, width: int) -> None:

@@ -34,7 +34,7 @@ class SlowStore:
 
 async def test_a_slow_request_gets_504_and_the_next_one_answers(tmp_path: Path) -> None:
     inner = await MemoryStore.open(tmp_path / "data")
-    app = create_app(SlowStore(inner), Policy(), SECRET, AppOptions(request_timeout_s=0.3))  # type: ignore[arg-type]
+    app = create_app(SlowStore(inner), Policy(), SECRET, AppOptions(request_timeout_s=1.0))  # type: ignore[arg-type]
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
     ) as http:

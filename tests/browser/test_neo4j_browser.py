@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from neo4j import Driver, GraphDatabase
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import expect
 
 from orggraph.config import Settings
 from orggraph.localneo4j import browser
@@ -149,12 +151,17 @@ async def test_browser_connects_opens_the_guide_and_draws_styled_nodes(
 
     tree_query = page.locator("pre.runnable", has_text="(:StreetCommittee {id: $street_id})")
     for _ in range(10):  # the guide's slides, one Next at a time, to the street's tree
-        if await tree_query.is_visible():
+        try:
+            await tree_query.wait_for(state="visible", timeout=3_000)  # a slide takes a moment
             break
-        await page.get_by_test_id("guideNextSlide").click()
+        except PlaywrightTimeout:
+            await page.get_by_test_id("guideNextSlide").click()
     await _run_in_editor(page, f":params {{street_id: '{street_id}'}}")
     await page.get_by_text(f'"street_id": "{street_id}"').wait_for(timeout=30_000)
     await tree_query.click()  # the guide puts the named query in the editor ...
+    editor = page.locator("[data-testid=activeEditor]").first
+    await expect(editor).to_contain_text("StreetCommittee", timeout=30_000)
+    await editor.click()
     await page.keyboard.press("Control+Enter")  # ... and the organiser runs it
 
     nodes = page.locator("svg g.node")
