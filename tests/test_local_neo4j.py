@@ -70,7 +70,7 @@ def test_written_config_is_loopback_only_with_the_chosen_ports(tmp_path: Path) -
     assert conf["server.bolt.advertised_address"] == ":23687"
     assert conf["server.http.listen_address"] == ":23474"
     assert conf["server.https.enabled"] == "false"
-    assert conf["server.memory.heap.initial_size"] == "256m"
+    assert conf["server.memory.heap.initial_size"] == "384m"  # the maximum, from the start
     assert conf["server.memory.heap.max_size"] == "384m"
     assert conf["server.memory.pagecache.size"] == "64m"
     assert conf["server.directories.data"] == str(home / "data")
@@ -88,8 +88,8 @@ def test_config_is_rewritten_from_the_settings_on_every_prepare(tmp_path: Path) 
 
     conf = _conf_entries((home / "conf" / "neo4j.conf").read_text())
     assert conf["server.bolt.listen_address"] == ":24687"
-    # Neo4j refuses an initial heap above the maximum, so a small maximum caps it.
     assert conf["server.memory.heap.initial_size"] == "128m"
+    assert conf["server.memory.heap.max_size"] == "128m"
 
 
 def test_pom_defaults_match_the_versions_the_code_pins() -> None:
