@@ -119,3 +119,15 @@ def _docstring_nodes(tree: ast.Module) -> set[ast.AST]:
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
     }
+
+
+def test_the_search_index_is_put_back_as_its_migration_made_it() -> None:
+    """create_search_index (after a bulk load) must not drift from migration 002."""
+    created = [
+        statement
+        for migration in load_migrations()
+        for statement in migration.statements
+        if "entity_search_name" in statement
+    ]
+    restored = [line for line in cypher.query("create_search_index").splitlines() if line]
+    assert created == [restored[-1]]

@@ -20,10 +20,12 @@ import pytest
 from neo4j import AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
+from orggraph.config import Settings
 from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Household, Unit
 from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError, UnknownIdError
 from orggraph.domain.levels import Level
+from orggraph.store import open_store
 from orggraph.store.base import Changes, ChildrenRequest, StoreUnavailableError
 from orggraph.store.migrations import apply_migrations, schema_version
 from orggraph.store.neo4j import READ_ATTEMPTS, Neo4jStore
@@ -264,3 +266,66 @@ async def test_a_query_past_the_cypher_timeout_is_stopped_with_a_named_error(
     assert "longer than 0.5 s (ORGGRAPH_CYPHER_TIMEOUT)" in info.value.message
     store.transaction_timeout_s = None  # the check read below must not race the short limit
     assert (await store.get_nodes(["s1"]))[0] == STREET
+
+
+async def _search_index(store: Neo4jStore) -> str | None:
+    """The state of the search index (ONLINE, POPULATING, ...), or None when it is missing."""
+    records, _, _ = await store.driver.execute_query(
+        "SHOW INDEXES YIELD name, state WHERE name = 'entity_search_name' RETURN state",
+        database_=NEO4J_DATABASE,
+    )
+    return records[0]["state"] if records else None
+
+
+@pytest.mark.neo4j
+async def test_a_bulk_load_into_an_empty_database_builds_the_search_index_at_its_end(
+    store: Neo4jStore,
+) -> None:
+    async with store.bulk_load():
+        assert await _search_index(store) is None
+        await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+        await store.upsert_households(households(4))
+    assert await _search_index(store) == "ONLINE"
+    page = await store.search("户主", first=10)
+    assert [node.id for node in page.items] == ["h00", "h01", "h02", "h03"]
+
+
+@pytest.mark.neo4j
+async def test_a_bulk_load_into_a_database_with_data_keeps_the_index(store: Neo4jStore) -> None:
+    await store.upsert_units([STREET])
+    async with store.bulk_load():
+        assert await _search_index(store) == "ONLINE"
+        await store.upsert_units([COMMUNITY])
+    assert await _search_index(store) == "ONLINE"
+
+
+@pytest.mark.neo4j
+async def test_a_failed_bulk_load_still_puts_the_index_back(store: Neo4jStore) -> None:
+    with pytest.raises(UnknownIdError):
+        async with store.bulk_load():
+            await store.upsert_units([COMMUNITY])  # its street is not there
+    assert await _search_index(store) == "ONLINE"
+
+
+@pytest.mark.neo4j
+async def test_an_index_left_dropped_by_a_killed_import_comes_back(
+    store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first import killed mid-way leaves data and no index: the next import, and every
+    open_store, create it again."""
+    async with store.bulk_load():
+        await store.upsert_units([STREET])
+    await store.driver.execute_query("DROP INDEX entity_search_name", database_=NEO4J_DATABASE)
+    async with store.bulk_load():
+        assert await _search_index(store) == "ONLINE"
+    await store.driver.execute_query("DROP INDEX entity_search_name", database_=NEO4J_DATABASE)
+    for name, value in (
+        ("NEO4J_URI", NEO4J_URI),
+        ("NEO4J_USER", NEO4J_USER),
+        ("NEO4J_PASSWORD", NEO4J_PASSWORD),
+        ("NEO4J_DATABASE", NEO4J_DATABASE),
+    ):
+        monkeypatch.setenv(name, value)
+    reopened = await open_store(Settings.from_env(), "neo4j")
+    await reopened.close()
+    assert await _search_index(store) == "ONLINE"

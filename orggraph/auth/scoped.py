@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -210,6 +211,10 @@ class ScopedStore:
     async def clear(self) -> None:
         self._require_admin("clear the store")
         await self.inner.clear()
+
+    def bulk_load(self) -> AbstractAsyncContextManager[None]:
+        """The store's own: it changes how fast writes are, not what anyone may see or do."""
+        return self.inner.bulk_load()
 
     # -- reads -----------------------------------------------------------------------------
 

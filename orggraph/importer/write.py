@@ -68,16 +68,17 @@ async def write_to_store(
     plan = write_order(ledger, store)
     changes = {kind: Changes() for kind, _, _ in plan}
     total = sum(len(rows) for _, rows, _ in plan)
-    with tqdm(
-        total=total, unit="row", file=sys.stderr, disable=not progress, dynamic_ncols=True
-    ) as bar:
-        for kind, rows, bulk in plan:
-            bar.set_description(kind.value)
-            batches = [
-                rows[start : start + batch_size] for start in range(0, len(rows), batch_size)
-            ]
-            width = 1 if kind in IN_ORDER else jobs
-            changes[kind] = await _write_batches(batches, bulk, width, bar)
+    async with store.bulk_load():
+        with tqdm(
+            total=total, unit="row", file=sys.stderr, disable=not progress, dynamic_ncols=True
+        ) as bar:
+            for kind, rows, bulk in plan:
+                bar.set_description(kind.value)
+                batches = [
+                    rows[start : start + batch_size] for start in range(0, len(rows), batch_size)
+                ]
+                width = 1 if kind in IN_ORDER else jobs
+                changes[kind] = await _write_batches(batches, bulk, width, bar)
     return changes
 
 

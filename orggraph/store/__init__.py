@@ -11,7 +11,9 @@ __all__ = ["GraphStore", "StoreUnavailableError", "open_store"]
 async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
     """Open the store the settings name (or `kind`): the embedded one or Neo4j.
 
-    Neo4j gets its schema migrations applied first, so a fresh database is usable at once.
+    Neo4j gets its schema migrations applied first, so a fresh database is usable at once,
+    and its search index back if an import into an empty database was killed before its end
+    (see `Neo4jStore.bulk_load`).
     """
     chosen = kind or settings.store
     if chosen == "memory":
@@ -30,5 +32,6 @@ async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
             transaction_timeout_s=settings.api.cypher_timeout_s,
         )
         await apply_migrations(store.driver, settings.neo4j_database)
+        await store.restore_search_index()
         return store
     raise ValueError(f"unknown store {chosen!r}; expected 'memory' or 'neo4j'")

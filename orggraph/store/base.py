@@ -20,6 +20,7 @@ Rules common to every operation:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, runtime_checkable
@@ -104,6 +105,13 @@ class GraphStore(Protocol):
 
     async def clear(self) -> None:
         """Remove every node and relationship (tests; imports into an empty store)."""
+
+    def bulk_load(self) -> AbstractAsyncContextManager[None]:
+        """Around a bulk import's writes: the store may put off upkeep that is cheaper done
+        once at the end (Neo4j builds its search index after loading an empty database).
+        What the writes store, and every answer, is the same as without it; only speed
+        differs while it is open."""
+        ...
 
     # -- single writes ---------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
@@ -189,6 +190,11 @@ class MemoryStore:
     async def clear(self) -> None:
         self._commit("clear", {})
         self._tidy()  # the snapshot of an empty store is tiny: drop the old one at once
+
+    @asynccontextmanager
+    async def bulk_load(self) -> AsyncIterator[None]:
+        """Nothing to put off: the embedded store keeps no index that is cheaper built later."""
+        yield
 
     async def compact(self) -> None:
         """Fold the journal into a fresh snapshot now."""
