@@ -59,8 +59,8 @@ async def main(requests: int) -> None:
             for name, query in ABUSIVE.items():
                 body = json.dumps({"query": query}).encode()
                 status, answer = await post(body)
-                if answer.get("data") is not None:
-                    raise SystemExit(f"{name}: executed instead of refused (status {status})")
+                if status != 200 or answer.get("data") is not None or not answer.get("errors"):
+                    raise SystemExit(f"{name}: not refused by the limits (status {status})")
                 latencies = []
                 for _ in range(requests):
                     started = time.perf_counter()
@@ -82,4 +82,7 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=200, help="refusals timed per query")
-    asyncio.run(main(parser.parse_args().requests))
+    arguments = parser.parse_args()
+    if arguments.requests < 1:
+        parser.error("--requests must be at least 1")
+    asyncio.run(main(arguments.requests))

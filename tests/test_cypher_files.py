@@ -50,7 +50,7 @@ def test_every_query_the_store_names_exists() -> None:
 
 def _is_query_call(node: ast.Call) -> bool:
     name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-    return name in {"_run", "_query", "_found", "_write", "_bulk", "query"}
+    return name in {"_run", "_query", "_found", "_write", "_bulk", "_schema", "query"}
 
 
 def _name_literal(node: ast.expr) -> str | None:

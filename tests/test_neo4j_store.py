@@ -303,8 +303,9 @@ async def test_a_bulk_load_into_a_database_with_data_keeps_the_index(store: Neo4
 async def test_a_failed_bulk_load_still_puts_the_index_back(store: Neo4jStore) -> None:
     with pytest.raises(UnknownIdError):
         async with store.bulk_load():
+            assert await _search_index(store) is None
             await store.upsert_units([COMMUNITY])  # its street is not there
-    assert await _search_index(store) == "ONLINE"
+    assert await _search_index(store) in {"POPULATING", "ONLINE"}  # created, not waited for
 
 
 @pytest.mark.neo4j

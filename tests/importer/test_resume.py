@@ -45,16 +45,19 @@ def _start_import(ledger: Path, data_dir: Path) -> subprocess.Popen[bytes]:
 
 
 def _kill_when_writing_households(process: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the import once a batch of households is written."""
+    """SIGKILL the import once a batch of households is written (killed in any case: the
+    child would otherwise hang on for ten minutes after a failed wait)."""
     assert process.stderr is not None
     seen = b""
     deadline = time.monotonic() + 120
-    while b"households batch written" not in seen:
-        chunk = os.read(process.stderr.fileno(), 4096)
-        assert chunk and time.monotonic() < deadline, seen.decode(errors="replace")
-        seen += chunk
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    try:
+        while b"households batch written" not in seen:
+            chunk = os.read(process.stderr.fileno(), 4096)
+            assert chunk and time.monotonic() < deadline, seen.decode(errors="replace")
+            seen += chunk
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
 
