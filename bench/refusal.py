@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import statistics
 import tempfile
 import time
@@ -48,7 +47,6 @@ ABUSIVE = {
 
 
 async def main(requests: int) -> None:
-    logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)  # one line per refusal
     with tempfile.TemporaryDirectory(prefix="orggraph-bench-") as data_dir:
         store = await MemoryStore.open(Path(data_dir))
         try:

@@ -7,6 +7,10 @@
   traceback and the client gets `internal error` with code `INTERNAL`, never the exception's
   text (which could quote Cypher, paths or data).
 - Validation and syntax errors (no original exception) pass through unchanged.
+
+Logging: an unexpected error is logged once, at ERROR with its traceback (here); an error the
+client caused (a typo, an unknown id, a refused query) is one INFO line (`log_client_error`,
+called by the schema in place of strawberry's ERROR line for every error).
 """
 
 from __future__ import annotations
@@ -47,3 +51,16 @@ def _labelled(error: GraphQLError) -> GraphQLError:
         path=error.path,
         extensions={"code": "INTERNAL"},
     )
+
+
+def log_client_error(error: GraphQLError) -> None:
+    """One INFO line for an error the client caused; unexpected ones are logged above."""
+    cause = error.original_error
+    if isinstance(cause, OrgGraphError):
+        code = cause.code
+    elif cause is None or isinstance(cause, GraphQLError):
+        code = (error.extensions or {}).get("code", "INVALID")
+    else:
+        return
+    if code != "INTERNAL":
+        log.info("answered with an error (%s): %s", code, error.message)

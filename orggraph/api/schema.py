@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
 
 from orggraph.api import gap_types, types
-from orggraph.api.errors import DomainErrorCodes
+from orggraph.api.errors import DomainErrorCodes, log_client_error
 from orggraph.api.limits import Limits, limit_extensions
 from orggraph.api.mutation import Mutation
 from orggraph.api.query import Query
@@ -27,9 +30,20 @@ _CONCRETE_TYPES = [
 ]
 
 
+class _Schema(strawberry.Schema):
+    """strawberry logs every error of every response at ERROR level, so a dashboard's typo, an
+    unknown id or a refused alias bomb read in the logs like an outage, and an unexpected
+    error was logged twice. Here unexpected errors are logged once, with their traceback, by
+    DomainErrorCodes; the client's own errors get one INFO line each."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            log_client_error(error)
+
+
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The schema with the abuse limits in force (see limits.py)."""
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         types=_CONCRETE_TYPES,
