@@ -31,7 +31,11 @@ async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
             settings.neo4j_database,
             transaction_timeout_s=settings.api.cypher_timeout_s,
         )
-        await apply_migrations(store.driver, settings.neo4j_database)
-        await store.restore_search_index()
+        try:
+            await apply_migrations(store.driver, settings.neo4j_database)
+            await store.restore_search_index()
+        except BaseException:
+            await store.close()  # the caller never gets the store, so it cannot close it
+            raise
         return store
     raise ValueError(f"unknown store {chosen!r}; expected 'memory' or 'neo4j'")

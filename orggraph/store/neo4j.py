@@ -452,8 +452,7 @@ class Neo4jStore:
             except Exception as exc:  # the import's own error is the one to raise
                 _log.warning("could not recreate the search index (%s); the next open will", exc)
             raise
-        await self._schema("create_search_index")
-        await self._schema("await_search_index", timeout_s=INDEX_WAIT_S)
+        await self.restore_search_index()
 
     async def restore_search_index(self) -> None:
         """Create the search index if it is missing (a read tells), then wait until it is

@@ -12,7 +12,7 @@ from orggraph.store.base import GraphStore
 
 from .client import GraphQLClient
 from .conftest import ADMIN, SECRET, TEST_POLICY, bearer
-from .counting import CountingStore
+from .stores import CountingStore
 
 pytestmark = pytest.mark.api
 

@@ -16,18 +16,13 @@ from orggraph.domain.policy import Policy
 from orggraph.store.memory import MemoryStore
 
 from .conftest import ADMIN, SECRET, bearer
+from .stores import PassThroughStore
 
 pytestmark = pytest.mark.api
 
 
-class BrokenStore:
+class BrokenStore(PassThroughStore):
     """Reads of nodes fail the way a bug would; everything else passes through."""
-
-    def __init__(self, inner: MemoryStore) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
     async def get_nodes(self, node_ids: Sequence[str]) -> list[Any]:
         raise RuntimeError("MATCH (n) secret-detail")

@@ -18,7 +18,7 @@ from orggraph.store.base import GraphStore
 
 from .client import GraphQLClient
 from .conftest import ADMIN, SECRET, bearer
-from .counting import CountingStore
+from .stores import CountingStore
 
 pytestmark = pytest.mark.api
 

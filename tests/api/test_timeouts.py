@@ -15,17 +15,11 @@ from orggraph.domain.policy import Policy
 from orggraph.store.memory import MemoryStore
 
 from .conftest import ADMIN, SECRET, bearer
+from .stores import PassThroughStore
 
 
-class SlowStore:
+class SlowStore(PassThroughStore):
     """A store whose coverage summary hangs (a stuck query), everything else passed through."""
-
-    def __init__(self, inner: MemoryStore) -> None:
-        self._inner = inner
-        self.name = inner.name
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
     async def coverage_summary(self, scope_id: str | None = None) -> Any:
         await asyncio.sleep(30)

@@ -1,4 +1,5 @@
-"""A store wrapper for tests that count how often the API reaches the store."""
+"""Store wrappers for API tests: pass everything through to a real store, and count, stall or
+break one thing."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ from typing import Any
 from orggraph.store.base import GraphStore
 
 
-class CountingStore:
-    """Passes every call through to a store and counts the awaited ones."""
+class PassThroughStore:
+    """Answers every call from the wrapped store; subclasses replace what they test."""
 
     def __init__(self, inner: GraphStore) -> None:
         self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class CountingStore(PassThroughStore):
+    """Passes every call through to a store and counts the awaited ones."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        super().__init__(inner)
         self.calls = 0
 
     def __getattr__(self, name: str) -> Any:
