@@ -58,8 +58,8 @@ async def open_store(kind: str, data_dir: Path) -> GraphStore:
         from orggraph.store.memory import MemoryStore
 
         return await MemoryStore.open(data_dir)
-    from orggraph.store.migrations import apply_migrations
     from orggraph.store.neo4j import Neo4jStore
+    from orggraph.store.neo4j.migrations import apply_migrations
 
     store = await Neo4jStore.connect(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)
     await apply_migrations(store.driver, NEO4J_DATABASE)

@@ -101,7 +101,7 @@ async def neo4j_session_store() -> AsyncIterator[GraphStore]:
     """The one Neo4j connection of the session, with the schema migrations applied."""
     store = await _connect_neo4j()
     try:
-        from orggraph.store.migrations import apply_migrations
+        from orggraph.store.neo4j.migrations import apply_migrations
 
         await apply_migrations(_driver_of(store), NEO4J_DATABASE)
         yield store

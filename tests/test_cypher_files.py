@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import orggraph.store
-from orggraph.store import cypher
-from orggraph.store.migrations import load_migrations, split_statements
+from orggraph.store.neo4j import cypher
+from orggraph.store.neo4j.migrations import load_migrations, split_statements
 
 STORE_DIR = Path(orggraph.store.__file__).parent
 CYPHER_WORDS = re.compile(
@@ -24,7 +24,7 @@ CYPHER_WORDS = re.compile(
 
 
 def _store_sources() -> list[Path]:
-    return sorted(STORE_DIR.glob("*.py"))
+    return sorted(STORE_DIR.rglob("*.py"))
 
 
 @pytest.mark.parametrize("name", cypher.query_names())

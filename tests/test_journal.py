@@ -23,9 +23,10 @@ from orggraph.domain.audit import AuditEntry, new_audit_id
 from orggraph.domain.entities import Assignment, Household, Member, Mode, PointsEntry, Unit
 from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.levels import Level
-from orggraph.store import journal as journal_module
 from orggraph.store.base import StoreUnavailableError
-from orggraph.store.journal import (
+from orggraph.store.memory import MemoryStore
+from orggraph.store.memory import journal as journal_module
+from orggraph.store.memory.journal import (
     JOURNAL_FILE,
     SNAPSHOT_FILE,
     DataDirLockedError,
@@ -35,7 +36,6 @@ from orggraph.store.journal import (
     Limits,
     Record,
 )
-from orggraph.store.memory import MemoryStore
 
 
 class Totals:

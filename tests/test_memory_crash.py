@@ -42,7 +42,7 @@ from pathlib import Path
 from orggraph.domain.entities import Assignment, Household, Member, Mode, Unit
 from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.levels import Level
-from orggraph.store.journal import Limits
+from orggraph.store.memory.journal import Limits
 from orggraph.store.memory import MemoryStore
 
 BATCH, SINCE = {BATCH}, date({SINCE.year}, {SINCE.month}, {SINCE.day})

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
-from orggraph.store.migrations import apply_migrations, load_migrations, schema_version
+from orggraph.store.neo4j.migrations import apply_migrations, load_migrations, schema_version
 
 pytestmark = pytest.mark.neo4j
 

@@ -27,8 +27,8 @@ from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError, UnknownI
 from orggraph.domain.levels import Level
 from orggraph.store import open_store
 from orggraph.store.base import Changes, ChildrenRequest, StoreUnavailableError
-from orggraph.store.migrations import apply_migrations, schema_version
-from orggraph.store.neo4j import READ_ATTEMPTS, Neo4jStore
+from orggraph.store.neo4j.migrations import apply_migrations, schema_version
+from orggraph.store.neo4j.store import READ_ATTEMPTS, Neo4jStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
 NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")

@@ -8,7 +8,7 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from orggraph.store.migrations import load_migrations
+from orggraph.store.neo4j.migrations import load_migrations
 from orggraph.store.schema_cli import schema_group
 
 

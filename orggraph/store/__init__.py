@@ -21,8 +21,8 @@ async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
 
         return await MemoryStore.open(settings.data_dir)
     if chosen == "neo4j":
-        from orggraph.store.migrations import apply_migrations
         from orggraph.store.neo4j import Neo4jStore
+        from orggraph.store.neo4j.migrations import apply_migrations
 
         store = await Neo4jStore.connect(
             settings.neo4j_uri,

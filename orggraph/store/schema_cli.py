@@ -14,8 +14,8 @@ from neo4j.exceptions import DriverError
 
 from orggraph.config import Settings
 from orggraph.store.base import StoreUnavailableError
-from orggraph.store.migrations import apply_migrations, schema_version
 from orggraph.store.neo4j import Neo4jStore
+from orggraph.store.neo4j.migrations import apply_migrations, schema_version
 
 
 @click.group("schema")

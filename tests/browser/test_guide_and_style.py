@@ -12,7 +12,7 @@ import pytest
 from orggraph.config import LocalNeo4jSettings
 from orggraph.domain.policy import Policy
 from orggraph.localneo4j import browser, server
-from orggraph.store import cypher
+from orggraph.store.neo4j import cypher
 
 READY_QUERIES = ("street_tree", "gaps", "member_households_many", "search")
 """The slides' queries: a street's tree, uncovered households and overloaded cadres (both the

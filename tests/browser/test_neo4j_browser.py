@@ -25,7 +25,7 @@ from playwright.async_api import expect
 
 from orggraph.config import Settings
 from orggraph.localneo4j import browser
-from orggraph.store import cypher
+from orggraph.store.neo4j import cypher
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 

@@ -26,7 +26,7 @@ from orggraph.domain.errors import (
 )
 from orggraph.domain.levels import Level
 from orggraph.store.base import Changes, GraphStore
-from orggraph.store.neo4j import FAST_PATH_ROWS
+from orggraph.store.neo4j.store import FAST_PATH_ROWS
 
 from . import city as fixture
 from .city import HAND_COUNTS, City

@@ -91,8 +91,8 @@ def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 async def neo4j_store() -> AsyncIterator[GraphStore]:
     """An empty Neo4j store with the schema applied; a failure, not a skip, if unreachable."""
-    from orggraph.store.migrations import apply_migrations
     from orggraph.store.neo4j import Neo4jStore
+    from orggraph.store.neo4j.migrations import apply_migrations
 
     try:
         store = await asyncio.wait_for(

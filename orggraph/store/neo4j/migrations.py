@@ -14,7 +14,7 @@ from pathlib import Path
 
 from neo4j import AsyncDriver
 
-from orggraph.store import cypher
+from orggraph.store.neo4j import cypher
 
 _FILE_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+$")
 INDEX_WAIT_S = 300

@@ -60,9 +60,9 @@ from orggraph.store.base import (
     CoverageSummary,
     clamp_page_size,
 )
-from orggraph.store.journal import Journal, JsonObject, Limits, Record
-from orggraph.store.memory_gaps import GapKey, describe, find_gaps
-from orggraph.store.memory_state import (
+from orggraph.store.memory.gaps import GapKey, describe, find_gaps
+from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
+from orggraph.store.memory.state import (
     HOUSEHOLD,
     MEMBER,
     POINTS,

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.store.memory_state import HOUSEHOLD, GraphState, Survey
+from orggraph.store.memory.state import HOUSEHOLD, GraphState, Survey
 
 _KINDS = list(GapKind)
 

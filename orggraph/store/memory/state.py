@@ -34,7 +34,7 @@ import networkx as nx
 
 from orggraph.domain.entities import Mode
 from orggraph.domain.levels import Level
-from orggraph.store.journal import JournalCorruptError, JsonObject, Record
+from orggraph.store.memory.journal import JournalCorruptError, JsonObject, Record
 
 UNIT = "unit"
 HOUSEHOLD = "household"

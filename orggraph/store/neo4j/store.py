@@ -79,9 +79,6 @@ from orggraph.domain.errors import (
 from orggraph.domain.gaps import Gap, GapKind, gap_cursor
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.store import cypher
-from orggraph.store import neo4j_checks as checks
-from orggraph.store import neo4j_records as records
 from orggraph.store.base import (
     DEFAULT_PAGE_SIZE,
     Changes,
@@ -90,9 +87,10 @@ from orggraph.store.base import (
     StoreUnavailableError,
     clamp_page_size,
 )
-from orggraph.store.migrations import INDEX_WAIT_S
-from orggraph.store.neo4j_checks import Kind, Snapshot
-from orggraph.store.neo4j_records import Row
+from orggraph.store.neo4j import checks, cypher, records
+from orggraph.store.neo4j.checks import Kind, Snapshot
+from orggraph.store.neo4j.migrations import INDEX_WAIT_S
+from orggraph.store.neo4j.records import Row
 
 BATCH_ROWS = 5_000
 """Rows per write query and transaction: big enough to amortise a round trip, small enough
