@@ -43,7 +43,7 @@ from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
 from orggraph.serve import settle_heap
 from orggraph.store import open_store
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 SECRET = "bench-signing-secret-0123456789abcdefghij"
 RAW_CYPHER = {

@@ -33,7 +33,7 @@ from pathlib import Path
 from orggraph.importer import import_ledger
 from orggraph.ledger import write_ledger
 from orggraph.seed import generate_city, load_profile
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "build" / "bench"

@@ -12,7 +12,7 @@ from orggraph.importer.run import import_ledger
 from orggraph.ledger.writer import write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 DEMO_PROFILE = "qianjiang"
 DEMO_SEED = 1

@@ -10,11 +10,11 @@ from typing import Any
 
 from orggraph.domain.levels import UNIT_LEVELS
 from orggraph.domain.policy import Policy
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import OrgView
 
 
 async def collect_stats(
-    store: GraphStore, scope_id: str | None, policy: Policy, year: int
+    store: OrgView, scope_id: str | None, policy: Policy, year: int
 ) -> dict[str, Any]:
     """Counts per level, households, cover, cadres, assignments and gaps per kind.
 

@@ -26,7 +26,7 @@ import pytest
 from contract.city import City, build_small_city
 from contract.helpers import Backend
 
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
 NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")

@@ -23,7 +23,6 @@ from orggraph.domain.audit import AuditEntry, new_audit_id
 from orggraph.domain.entities import Assignment, Household, Member, Mode, PointsEntry, Unit
 from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.levels import Level
-from orggraph.store.base import StoreUnavailableError
 from orggraph.store.memory import MemoryStore
 from orggraph.store.memory import journal as journal_module
 from orggraph.store.memory.journal import (
@@ -36,6 +35,7 @@ from orggraph.store.memory.journal import (
     Limits,
     Record,
 )
+from orggraph.store.values import StoreUnavailableError
 
 
 class Totals:

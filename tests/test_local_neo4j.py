@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from neo4j import Driver, GraphDatabase
 
 from orggraph.config import LocalNeo4jSettings, Settings
-from orggraph.localneo4j import server
+from orggraph.localneo4j import instance, server, versions
 from orggraph.localneo4j.cli import neo4j_group
 
 # --- unit tests: no server ---------------------------------------------------------------------
@@ -60,9 +60,9 @@ def _conf_entries(conf_text: str) -> dict[str, str]:
 
 def test_written_config_is_loopback_only_with_the_chosen_ports(tmp_path: Path) -> None:
     settings = _local_settings(tmp_path)
-    home = server.prepare_instance(settings)
+    home = instance.prepare_instance(settings)
 
-    assert home == tmp_path / f"neo4j-{server.NEO4J_VERSION}" / "instances" / "unit"
+    assert home == tmp_path / f"neo4j-{versions.NEO4J_VERSION}" / "instances" / "unit"
     conf_text = (home / "conf" / "neo4j.conf").read_text()
     conf = _conf_entries(conf_text)
     assert conf["server.default_listen_address"] == "127.0.0.1"
@@ -79,12 +79,12 @@ def test_written_config_is_loopback_only_with_the_chosen_ports(tmp_path: Path) -
     for sub in ("conf", "data", "logs", "run"):
         assert (home / sub).is_dir()
     assert (home / "lib").is_symlink()
-    assert (home / "lib").resolve() == (tmp_path / f"neo4j-{server.NEO4J_VERSION}" / "lib")
+    assert (home / "lib").resolve() == (tmp_path / f"neo4j-{versions.NEO4J_VERSION}" / "lib")
 
 
 def test_config_is_rewritten_from_the_settings_on_every_prepare(tmp_path: Path) -> None:
-    server.prepare_instance(_local_settings(tmp_path))
-    home = server.prepare_instance(_local_settings(tmp_path, bolt_port=24687, heap_max="128m"))
+    instance.prepare_instance(_local_settings(tmp_path))
+    home = instance.prepare_instance(_local_settings(tmp_path, bolt_port=24687, heap_max="128m"))
 
     conf = _conf_entries((home / "conf" / "neo4j.conf").read_text())
     assert conf["server.bolt.listen_address"] == ":24687"
@@ -97,10 +97,10 @@ def test_pom_defaults_match_the_versions_the_code_pins() -> None:
     namespace = {"m": "http://maven.apache.org/POM/4.0.0"}
     properties = ElementTree.fromstring(pom).find("m:properties", namespace)
     assert properties is not None
-    assert properties.findtext("m:neo4j.version", namespaces=namespace) == server.NEO4J_VERSION
+    assert properties.findtext("m:neo4j.version", namespaces=namespace) == versions.NEO4J_VERSION
     assert (
         properties.findtext("m:neo4j.browser.version", namespaces=namespace)
-        == server.BROWSER_VERSION
+        == versions.BROWSER_VERSION
     )
 
 
@@ -129,7 +129,7 @@ def test_a_port_held_by_another_program_is_named(tmp_path: Path) -> None:
         settings = _local_settings(tmp_path, bolt_port=port)
         with pytest.raises(server.LocalNeo4jError, match=f"Bolt port {port} .* already in use"):
             server.start(settings)
-    assert not (tmp_path / f"neo4j-{server.NEO4J_VERSION}" / "lib").exists()  # no download
+    assert not (tmp_path / f"neo4j-{versions.NEO4J_VERSION}" / "lib").exists()  # no download
 
 
 def test_cli_error_is_a_message_and_exit_code_1(tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_stop_and_status_of_an_instance_never_started(tmp_path: Path) -> None:
     assert (reported.running, reported.pid) == (False, None)
     assert reported.bolt_uri == "bolt://127.0.0.1:23687"
     assert reported.browser_url == "http://127.0.0.1:23474/browser/"
-    assert not (tmp_path / f"neo4j-{server.NEO4J_VERSION}").exists()  # stop downloads nothing
+    assert not (tmp_path / f"neo4j-{versions.NEO4J_VERSION}").exists()  # stop downloads nothing
 
 
 def test_cli_status_of_a_stopped_instance_exits_3(tmp_path: Path) -> None:

@@ -26,9 +26,9 @@ from orggraph.domain.entities import Household, Unit
 from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError, UnknownIdError
 from orggraph.domain.levels import Level
 from orggraph.store import open_store
-from orggraph.store.base import Changes, ChildrenRequest, StoreUnavailableError
 from orggraph.store.neo4j.migrations import apply_migrations, schema_version
 from orggraph.store.neo4j.store import READ_ATTEMPTS, Neo4jStore
+from orggraph.store.values import Changes, ChildrenRequest, StoreUnavailableError
 
 NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
 NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")

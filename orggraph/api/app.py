@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.ides import get_graphql_ide_html
 
+from orggraph.access import ScopedStore
 from orggraph.api.context import Context
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
@@ -33,10 +34,9 @@ from orggraph.api.security import (
     Scope,
     Send,
 )
-from orggraph.auth.scoped import ScopedStore
 from orggraph.auth.tokens import Principal
 from orggraph.domain.policy import Policy
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 
 @dataclass(frozen=True)

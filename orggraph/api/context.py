@@ -9,15 +9,15 @@ from strawberry.types import Info as StrawberryInfo
 from orggraph.api.loaders import Loaders
 from orggraph.auth.tokens import Principal
 from orggraph.domain.policy import Policy
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import OrgView
 
 
 @dataclass
 class Context:
     """Per-request context; resolvers reach the store only through it, and `store` is the
-    caller's scoped view (orggraph.auth.scoped), never the raw store."""
+    caller's scoped view (orggraph.access), never the raw store."""
 
-    store: GraphStore
+    store: OrgView
     policy: Policy
     loaders: Loaders
     principal: Principal

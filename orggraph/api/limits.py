@@ -37,7 +37,7 @@ from strawberry.extensions.query_depth_limiter import (
     create_validator as create_depth_validator,
 )
 
-from orggraph.store.base import MAX_PAGE_SIZE
+from orggraph.store.values import MAX_PAGE_SIZE
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """DataLoaders: every nested field reads through one, so a request's store round trips grow
 with the depth of the query, not with the number of results.
 
-One set of loaders is made per request (their caches must not outlive it).
+One set of loaders is made per request (their caches must not outlive it). A resolver
+asks for what its parent object names, so an id the store does not know (or the caller may
+not see) is answered as empty: no parent, no children, no figures.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 from strawberry.dataloader import DataLoader
 
 from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
-from orggraph.store.base import ChildrenRequest, GraphStore
+from orggraph.store.protocols import OrgView
+from orggraph.store.values import ChildrenRequest
 
 
 @dataclass(frozen=True)
@@ -35,26 +38,27 @@ class Loaders:
     points: DataLoader[PointsKey, list[PointsEntry]]
 
 
-def make_loaders(store: GraphStore) -> Loaders:
+def make_loaders(store: OrgView) -> Loaders:
     """Loaders bound to one store, for one request."""
 
     async def load_nodes(ids: list[str]) -> Sequence[Node | None]:
         return await store.get_nodes(ids)
 
     async def load_ancestors(ids: list[str]) -> Sequence[list[Unit]]:
-        return await store.ancestors_many(ids)
+        return [chain or [] for chain in await store.ancestors_many(ids)]
 
     async def load_children(requests: list[ChildrenRequest]) -> Sequence[Page[Unit | Household]]:
-        return await store.children_many(requests)
+        pages = await store.children_many(requests)
+        return [page or Page([], False, 0, None) for page in pages]
 
     async def load_counts(ids: list[str]) -> Sequence[Counts]:
-        return await store.counts_many(ids)
+        return [counts or Counts() for counts in await store.counts_many(ids)]
 
     async def load_member_households(ids: list[str]) -> Sequence[list[Coverage]]:
-        return await store.member_households_many(ids)
+        return [rows or [] for rows in await store.member_households_many(ids)]
 
     async def load_household_members(ids: list[str]) -> Sequence[list[Coverage]]:
-        return await store.household_members_many(ids)
+        return [rows or [] for rows in await store.household_members_many(ids)]
 
     async def load_points(keys: list[PointsKey]) -> Sequence[list[PointsEntry]]:
         by_year: dict[int, list[str]] = defaultdict(list)
@@ -64,7 +68,10 @@ def make_loaders(store: GraphStore) -> Loaders:
         for year, member_ids in by_year.items():
             entries = await store.member_points_many(member_ids, year)
             found.update(
-                {PointsKey(mid, year): rows for mid, rows in zip(member_ids, entries, strict=True)}
+                {
+                    PointsKey(mid, year): rows or []
+                    for mid, rows in zip(member_ids, entries, strict=True)
+                }
             )
         return [found[key] for key in keys]
 

@@ -32,7 +32,7 @@ from orggraph.api.types import (
 from orggraph.domain import entities
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import GapKind
-from orggraph.store.base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
+from orggraph.store.values import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
 
 PageSize = Annotated[
     int,

@@ -17,7 +17,7 @@ from orggraph.api.context import Info
 from orggraph.api.loaders import PointsKey
 from orggraph.domain import entities
 from orggraph.domain.levels import Level as DomainLevel
-from orggraph.store.base import DEFAULT_PAGE_SIZE, ChildrenRequest, clamp_page_size
+from orggraph.store.values import DEFAULT_PAGE_SIZE, ChildrenRequest, clamp_page_size
 
 
 @strawberry.enum(description="A level of the organisation chain.")

@@ -1,4 +1,4 @@
-"""The kinds of coverage gap organisers look for (DOMAIN.md, "the questions organisers ask").
+"""The kinds of coverage gap organisers look for (docs/domain.md#gap-kinds).
 
 A gap is one thing that falls short of the policy: a household nobody covers, a cadre outside
 the household band or under the yearly points minimum, a registered cadre covering no one, a

@@ -1,4 +1,4 @@
-"""The five levels of the organisation chain (DOMAIN.md, section 三(三)1).
+"""The five levels of the organisation chain (docs/domain.md#the-chain; source 三(三)1).
 
 Each level sits under exactly one parent of the level directly above it; a street has no
 parent. The Neo4j label of each level is its `label`, so Cypher and code name levels alike.

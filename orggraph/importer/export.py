@@ -9,7 +9,7 @@ What a scope holds: its units and households; the assignments of those household
 cadres covering them and the cadres registered with a community inside the scope; those
 cadres' work units and points entries.
 
-The store is read through the `GraphStore` protocol alone, a page or a batch at a time:
+The store is read through the `GraphReader` protocol alone, a page or a batch at a time:
 `children_many` walks the tree, `household_members_many` gives the cadres and assignments,
 the `CADRE_COVERING_NONE` gap list the registered cadres who cover nobody, and
 `member_points_many` their points, year by year. The protocol has no way to list points
@@ -35,7 +35,8 @@ from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.gaps import GapKind
 from orggraph.domain.policy import Policy
 from orggraph.ledger.model import Ledger
-from orggraph.store.base import MAX_PAGE_SIZE, ChildrenRequest, GraphStore
+from orggraph.store.protocols import GraphReader
+from orggraph.store.values import MAX_PAGE_SIZE, ChildrenRequest
 
 T = TypeVar("T")
 
@@ -48,7 +49,7 @@ def _chunks(items: Sequence[T], size: int = READ_BATCH) -> Iterable[Sequence[T]]
 
 
 class _Collector:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphReader) -> None:
         self.store = store
         self.units: dict[str, Unit] = {}
         self.households: dict[str, Household] = {}
@@ -76,6 +77,8 @@ class _Collector:
                     pages += await self.store.children_many(chunk)
                 again = []
                 for request, page in zip(requests, pages, strict=True):
+                    if page is None:  # deleted since its parent was read
+                        continue
                     for child in page.items:
                         if isinstance(child, Household):
                             self.households[child.id] = child
@@ -93,7 +96,7 @@ class _Collector:
         household_ids = sorted(self.households)
         for chunk in _chunks(household_ids):
             for covers in await self.store.household_members_many(chunk):
-                for cover in covers:
+                for cover in covers or []:
                     self.members.setdefault(cover.member.id, cover.member)
                     self.assignments.append(
                         Assignment(cover.member.id, cover.household.id, cover.mode, cover.since)
@@ -134,7 +137,7 @@ class _Collector:
         for year in years:
             for chunk in _chunks(member_ids):
                 for member_entries in await self.store.member_points_many(chunk, year):
-                    entries += member_entries
+                    entries += member_entries or []
         return entries
 
     async def chains(self, scope_id: str | None) -> None:
@@ -146,7 +149,7 @@ class _Collector:
                 if isinstance(node, Unit):
                     self.units[node.id] = node
             for chain in await self.store.ancestors_many(chunk):
-                self.units.update((unit.id, unit) for unit in chain)
+                self.units.update((unit.id, unit) for unit in chain or [])
 
 
 def default_points_years(assignments: Iterable[Assignment]) -> range:
@@ -157,7 +160,7 @@ def default_points_years(assignments: Iterable[Assignment]) -> range:
 
 
 async def export_ledger(
-    store: GraphStore, scope_id: str | None = None, points_years: Iterable[int] | None = None
+    store: GraphReader, scope_id: str | None = None, points_years: Iterable[int] | None = None
 ) -> Ledger:
     """The ledger of the whole city or of the subtree at `scope_id`, in canonical order.
 

@@ -14,7 +14,8 @@ from typing import TypeVar
 from orggraph.domain.entities import Mode, Node, PointsEntry
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
-from orggraph.store.base import Changes, GraphStore
+from orggraph.store.protocols import GraphReader
+from orggraph.store.values import Changes
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -39,7 +40,7 @@ def _chunks(ids: list[str], size: int) -> Iterable[list[str]]:
 
 
 async def plan_changes(
-    ledger: Ledger, store: GraphStore, stored: Mapping[str, Node], batch: int
+    ledger: Ledger, store: GraphReader, stored: Mapping[str, Node], batch: int
 ) -> dict[Kind, Changes]:
     """Per kind, how many rows the import would create, update and leave unchanged.
 
@@ -56,7 +57,7 @@ async def plan_changes(
     covers: dict[tuple[str, str], tuple[Mode, date]] = {}
     for chunk in _chunks(covering, batch):
         for coverage in await store.member_households_many(chunk):
-            for cover in coverage:
+            for cover in coverage or []:
                 covers[(cover.member.id, cover.household.id)] = (cover.mode, cover.since)
     plan[Kind.ASSIGNMENTS] = _tally(
         (((a.member_id, a.household_id), (a.mode, a.since)) for a in ledger.assignments), covers
@@ -66,6 +67,6 @@ async def plan_changes(
     for year in sorted({entry.day.year for entry in ledger.points}):
         for chunk in _chunks(scoring, batch):
             for entries in await store.member_points_many(chunk, year):
-                points.update((entry.id, entry) for entry in entries)
+                points.update((entry.id, entry) for entry in entries or [])
     plan[Kind.POINTS] = _tally(((p.id, p) for p in ledger.points), points)
     return plan

@@ -19,7 +19,8 @@ from orggraph.importer.validate import (
 )
 from orggraph.importer.write import DEFAULT_BATCH_SIZE, write_to_store
 from orggraph.ledger import Kind, Problem, read_ledger
-from orggraph.store.base import Changes, GraphStore
+from orggraph.store.protocols import ImportTarget
+from orggraph.store.values import Changes
 
 
 @dataclass
@@ -61,7 +62,7 @@ def _line(label: str, changes: Changes) -> str:
 
 async def import_ledger(
     path: Path,
-    store: GraphStore,
+    store: ImportTarget,
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = True,

@@ -19,7 +19,7 @@ from orggraph.domain.entities import Household, Member, Node, Unit
 from orggraph.domain.levels import Level
 from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
 from orggraph.ledger.model import Location, ParsedLedger, Problem
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphReader
 
 HOUSEHOLD = "household"
 MEMBER = "cadre"
@@ -62,7 +62,7 @@ def _a(what: Known | str) -> str:
 
 
 async def fetch_nodes(
-    store: GraphStore, ids: Iterable[str], batch: int, jobs: int = DEFAULT_JOBS
+    store: GraphReader, ids: Iterable[str], batch: int, jobs: int = DEFAULT_JOBS
 ) -> dict[str, Node]:
     """The stored nodes among `ids`, read `batch` ids per round trip, `jobs` trips at once."""
     wanted = sorted(set(ids))

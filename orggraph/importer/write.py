@@ -22,7 +22,8 @@ from tqdm import tqdm
 from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
-from orggraph.store.base import Changes, GraphStore
+from orggraph.store.protocols import BulkWriter
+from orggraph.store.values import Changes
 
 DEFAULT_BATCH_SIZE = 5_000
 
@@ -33,7 +34,7 @@ batch before it."""
 BulkCall = Callable[[Sequence[Any]], Awaitable[Changes]]
 
 
-def write_order(ledger: Ledger, store: GraphStore) -> list[tuple[Kind, Sequence[Any], BulkCall]]:
+def write_order(ledger: Ledger, store: BulkWriter) -> list[tuple[Kind, Sequence[Any], BulkCall]]:
     """What to write, in an order where everything a row refers to is already written.
 
     Work units before the cadres sent by them; units street first (a parent precedes its
@@ -53,7 +54,7 @@ def write_order(ledger: Ledger, store: GraphStore) -> list[tuple[Kind, Sequence[
 
 async def write_to_store(
     ledger: Ledger,
-    store: GraphStore,
+    store: BulkWriter,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = True,
     jobs: int = DEFAULT_JOBS,

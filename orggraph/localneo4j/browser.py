@@ -31,7 +31,7 @@ from pathlib import Path
 
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.store import cypher
+from orggraph.store.neo4j import cypher
 
 WEB_ZIP_NAME = "neo4j-browser.zip"
 """Matches Neo4j's ``internal.dbms.browser_artefact_pattern`` (``neo4j-browser*.zip``)."""

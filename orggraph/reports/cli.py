@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from orggraph.auth.scoped import ScopedStore
+from orggraph.access import ScopedStore
 from orggraph.auth.tokens import AuthError, load_secret, verify_token
 from orggraph.config import Settings
 from orggraph.domain.errors import OrgGraphError
@@ -32,6 +32,7 @@ from orggraph.reports.points_data import collect_points_report
 from orggraph.reports.scope import ReportError
 from orggraph.store import GraphStore
 from orggraph.store.command import run_with_store, store_option
+from orggraph.store.protocols import OrgView
 
 T = TypeVar("T")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -87,7 +88,7 @@ def _run(
     store_kind: str | None,
     token: str | None,
     scope_id: str | None,
-    work: Callable[[GraphStore, Settings, str | None], Awaitable[T]],
+    work: Callable[[OrgView, Settings, str | None], Awaitable[T]],
 ) -> T:
     """Open the store, run `work`, close it; every expected failure becomes a clean message.
 
@@ -147,7 +148,7 @@ def gaps_command(
     chosen = format_for(out, fmt)
     wanted_year = year or date.today().year
 
-    async def work(store: GraphStore, settings: Settings, scope_id: str | None) -> None:
+    async def work(store: OrgView, settings: Settings, scope_id: str | None) -> None:
         report = await collect_gap_report(store, scope_id, settings.policy, wanted_year, _say)
         write_gap_report(report, chosen, lang, out)
         total = sum(report.gap_counts.values())
@@ -190,7 +191,7 @@ def points_command(
     """
     chosen = format_for(out, fmt)
 
-    async def work(store: GraphStore, settings: Settings, scope_id: str | None) -> None:
+    async def work(store: OrgView, settings: Settings, scope_id: str | None) -> None:
         report = await collect_points_report(store, scope_id, year, quarter, settings.policy, _say)
         write_points_report(report, chosen, lang, out)
         cadres = sum(len(group.cadres) for group in report.communities)

@@ -15,7 +15,8 @@ from datetime import datetime
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.policy import Policy
 from orggraph.reports.scope import Scope, resolve_scope
-from orggraph.store.base import MAX_PAGE_SIZE, CoverageSummary, GraphStore
+from orggraph.store.protocols import OrgView
+from orggraph.store.values import MAX_PAGE_SIZE, CoverageSummary
 
 Progress = Callable[[str], None]
 """Where collection says what it is doing (the CLI prints it to stderr)."""
@@ -48,7 +49,7 @@ class GapReport:
 
 
 async def collect_gap_report(
-    store: GraphStore,
+    store: OrgView,
     scope_id: str | None,
     policy: Policy,
     year: int,
@@ -72,7 +73,7 @@ async def collect_gap_report(
 
 
 async def all_gaps(
-    store: GraphStore,
+    store: OrgView,
     scope_id: str | None,
     kinds: Sequence[GapKind],
     policy: Policy,
@@ -92,7 +93,7 @@ async def all_gaps(
 
 
 async def cadre_load(
-    store: GraphStore, scope_id: str | None, year: int, progress: Progress
+    store: OrgView, scope_id: str | None, year: int, progress: Progress
 ) -> dict[int, int]:
     """How many of the scope's cadres cover 0, 1, 2, ... households (in all, as the band rule
     counts them)."""

@@ -31,7 +31,7 @@ from orggraph.reports.labels import (
     value_header,
 )
 from orggraph.reports.tables import FIGURE_KEYS, figures
-from orggraph.store.base import CoverageRow
+from orggraph.store.values import CoverageRow
 
 
 def report_title(lang: Lang, report: GapReport) -> str:

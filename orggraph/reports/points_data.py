@@ -21,7 +21,8 @@ from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.reports.gap_data import Progress, all_gaps
 from orggraph.reports.scope import ReportError, Scope, resolve_scope, units_down_to
-from orggraph.store.base import MAX_PAGE_SIZE, GraphStore
+from orggraph.store.protocols import OrgView
+from orggraph.store.values import MAX_PAGE_SIZE
 
 _EVERY_CADRE = Policy(min_yearly_points=2**31 - 1)
 """A points minimum nobody reaches: under it, `CADRE_UNDER_POINTS` lists every cadre of the
@@ -81,7 +82,7 @@ def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
 
 
 async def collect_points_report(
-    store: GraphStore,
+    store: OrgView,
     scope_id: str | None,
     year: int,
     quarter: int | None,
@@ -114,7 +115,9 @@ async def collect_points_report(
         by_community.setdefault(member.community_id, []).append(line)
     paths = await store.ancestors_many([unit.id for unit in communities])
     groups = [
-        CommunityPoints(unit, (*(a.name for a in above), unit.name), by_community.get(unit.id, []))
+        CommunityPoints(
+            unit, (*(a.name for a in above or []), unit.name), by_community.get(unit.id, [])
+        )
         for unit, above in zip(communities, paths, strict=True)
     ]
     if by_community.get(None):
@@ -122,7 +125,7 @@ async def collect_points_report(
     return PointsReport(scope, year, quarter, policy, data_as_of, groups, store.name)
 
 
-async def _members(store: GraphStore, member_ids: Sequence[str]) -> list[Member]:
+async def _members(store: OrgView, member_ids: Sequence[str]) -> list[Member]:
     """The cadres by id, in the order asked (ids come from the store, so all exist)."""
     found: list[Member] = []
     for start in range(0, len(member_ids), MAX_PAGE_SIZE):
@@ -131,12 +134,9 @@ async def _members(store: GraphStore, member_ids: Sequence[str]) -> list[Member]
     return found
 
 
-async def _points(
-    store: GraphStore, member_ids: Sequence[str], year: int
-) -> list[list[PointsEntry]]:
+async def _points(store: OrgView, member_ids: Sequence[str], year: int) -> list[list[PointsEntry]]:
     found: list[list[PointsEntry]] = []
     for start in range(0, len(member_ids), MAX_PAGE_SIZE):
-        found.extend(
-            await store.member_points_many(member_ids[start : start + MAX_PAGE_SIZE], year)
-        )
+        chunk = await store.member_points_many(member_ids[start : start + MAX_PAGE_SIZE], year)
+        found.extend(entries or [] for entries in chunk)
     return found

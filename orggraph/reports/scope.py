@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from orggraph.domain.entities import Unit
 from orggraph.domain.levels import Level
-from orggraph.store.base import MAX_PAGE_SIZE, ChildrenRequest, GraphStore
+from orggraph.store.protocols import OrgView
+from orggraph.store.values import MAX_PAGE_SIZE, ChildrenRequest
 
 
 class ReportError(Exception):
@@ -47,7 +48,7 @@ class Scope:
 CITY = Scope(unit=None, path=())
 
 
-async def resolve_scope(store: GraphStore, scope_id: str | None) -> Scope:
+async def resolve_scope(store: OrgView, scope_id: str | None) -> Scope:
     """The scope named by `scope_id` (None: the city); ReportError if it names no unit."""
     if scope_id is None:
         return CITY
@@ -65,7 +66,7 @@ async def resolve_scope(store: GraphStore, scope_id: str | None) -> Scope:
     return Scope(unit=node, path=path)
 
 
-async def units_down_to(store: GraphStore, scope: Scope, level: Level) -> list[Unit]:
+async def units_down_to(store: OrgView, scope: Scope, level: Level) -> list[Unit]:
     """The units of `level` inside the scope (the scope itself if it is of that level), by id.
 
     Walks down one level a round trip, every parent of a level in one batched call, so a city's
@@ -85,7 +86,7 @@ async def units_down_to(store: GraphStore, scope: Scope, level: Level) -> list[U
     return sorted(units, key=lambda unit: unit.id)
 
 
-async def _children_of(store: GraphStore, parent_ids: list[str | None]) -> list[Unit]:
+async def _children_of(store: OrgView, parent_ids: list[str | None]) -> list[Unit]:
     """Every child unit of the parents, following each parent's pages to the end."""
     found: list[Unit] = []
     pending = [ChildrenRequest(parent_id, MAX_PAGE_SIZE) for parent_id in parent_ids]
@@ -93,6 +94,8 @@ async def _children_of(store: GraphStore, parent_ids: list[str | None]) -> list[
         batch, pending = pending[:MAX_PAGE_SIZE], pending[MAX_PAGE_SIZE:]
         pages = await store.children_many(batch)
         for request, page in zip(batch, pages, strict=True):
+            if page is None:  # deleted since its parent was read
+                continue
             found.extend(item for item in page.items if isinstance(item, Unit))
             if page.has_next:
                 pending.append(ChildrenRequest(request.parent_id, MAX_PAGE_SIZE, page.end_cursor))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from orggraph.config import Settings
-from orggraph.store.base import GraphStore, StoreUnavailableError
+from orggraph.store.protocols import GraphStore
+from orggraph.store.values import StoreUnavailableError
 
 __all__ = ["GraphStore", "StoreUnavailableError", "open_store"]
 

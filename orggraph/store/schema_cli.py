@@ -13,9 +13,9 @@ import click
 from neo4j.exceptions import DriverError
 
 from orggraph.config import Settings
-from orggraph.store.base import StoreUnavailableError
 from orggraph.store.neo4j import Neo4jStore
 from orggraph.store.neo4j.migrations import apply_migrations, schema_version
+from orggraph.store.values import StoreUnavailableError
 
 
 @click.group("schema")

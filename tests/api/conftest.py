@@ -10,7 +10,7 @@ import pytest
 from orggraph.api.app import create_app
 from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.domain.policy import Policy
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .client import GraphQLClient
 

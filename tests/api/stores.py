@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 
 class PassThroughStore:

@@ -8,7 +8,7 @@ import pytest
 from contract.city import City
 
 from orggraph.api.app import create_app
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .client import GraphQLClient
 from .conftest import ADMIN, SECRET, TEST_POLICY, bearer

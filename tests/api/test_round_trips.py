@@ -14,7 +14,7 @@ from orggraph.api.limits import Limits
 from orggraph.domain.entities import Assignment, Household, Member, Mode, Unit
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .client import GraphQLClient
 from .conftest import ADMIN, SECRET, bearer

@@ -16,7 +16,7 @@ from contract.city import City
 
 from orggraph.api.app import create_app
 from orggraph.auth.tokens import Principal, Role
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .client import GraphQLClient
 from .conftest import SECRET, TEST_POLICY, bearer

@@ -11,7 +11,7 @@ import pytest
 
 from orggraph.config import LocalNeo4jSettings
 from orggraph.domain.policy import Policy
-from orggraph.localneo4j import browser, server
+from orggraph.localneo4j import browser, instance
 from orggraph.store.neo4j import cypher
 
 READY_QUERIES = ("street_tree", "gaps", "member_households_many", "search")
@@ -134,7 +134,7 @@ def test_install_skips_an_unchanged_zip_and_redoes_a_changed_one(tmp_path: Path)
 
 def test_neo4j_conf_points_browser_at_the_instances_own_files(tmp_path: Path) -> None:
     settings = LocalNeo4jSettings(tmp_path, "unit", 23687, 23474, "384m", "64m", "secret-pw", 5)
-    conf = server.render_config(settings, tmp_path / "home")
+    conf = instance.render_config(settings, tmp_path / "home")
 
     assert "browser.remote_content_hostname_whitelist=127.0.0.1,localhost\n" in conf
     assert (

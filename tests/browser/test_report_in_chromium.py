@@ -18,7 +18,7 @@ from orggraph.reports.html_points import points_title
 from orggraph.reports.labels import LANGS, Lang
 from orggraph.reports.output import write_gap_report, write_points_report
 from orggraph.reports.points_data import collect_points_report
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 pytestmark = pytest.mark.browser
 

@@ -45,7 +45,7 @@ from orggraph.domain.entities import (
     WorkUnit,
 )
 from orggraph.domain.levels import Level
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 UNITS: tuple[Unit, ...] = (
     Unit("s1", "园林街道大工委", Level.STREET),

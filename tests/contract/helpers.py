@@ -11,7 +11,7 @@ import pytest
 from orggraph.domain.entities import Counts, Page
 from orggraph.domain.errors import OrgGraphError
 from orggraph.domain.levels import UNIT_LEVELS
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import YEARS, City
 

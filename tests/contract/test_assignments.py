@@ -8,7 +8,7 @@ import pytest
 
 from orggraph.domain.entities import Assignment, Coverage, Mode
 from orggraph.domain.errors import NotAssignedError, UnknownIdError
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import HAND_COUNTS, City
 from .helpers import figures, rejected

@@ -1,10 +1,12 @@
-"""Batched reads: each answers like the single read, in the order asked, quiet on unknown ids."""
+"""Batched reads: each answers like the single read, in the order asked, None for an unknown id
+(an empty answer means known, with nothing in it)."""
 
 from __future__ import annotations
 
 import pytest
 
-from orggraph.store.base import ChildrenRequest, GraphStore
+from orggraph.store.protocols import GraphStore
+from orggraph.store.values import ChildrenRequest
 
 from .city import HAND_COUNTS, City
 from .helpers import figures, ids
@@ -16,7 +18,7 @@ async def test_ancestors_many(store: GraphStore, city: City) -> None:
     asked = ["h01", "x-missing", "c3", "s1", "h01"]
     assert await store.ancestors_many(asked) == [
         [city.unit(u) for u in ("s1", "c1", "b1", "g1")],
-        [],
+        None,
         [city.unit("s2")],
         [],
         [city.unit(u) for u in ("s1", "c1", "b1", "g1")],
@@ -33,23 +35,24 @@ async def test_children_many_pages_like_children(store: GraphStore, city: City) 
             ChildrenRequest("g5", first=0),
         ]
     )
-    assert [ids(page.items) for page in pages] == [
+    assert pages[2] is None
+    known = [page for page in pages if page is not None]
+    assert [ids(page.items) for page in known] == [
         ["s1", "s2"],
         ["h14", "h15", "h16"],
         [],
-        [],
         ["h14"],
     ]
-    assert [(page.total, page.has_next) for page in pages] == [
+    assert [(page.total, page.has_next) for page in known] == [
         (2, False),
         (7, True),
         (0, False),
-        (0, False),
         (7, True),
     ]
-    assert pages[0].items == [city.unit("s1"), city.unit("s2")]
+    assert known[0].items == [city.unit("s1"), city.unit("s2")]
 
-    (rest,) = await store.children_many([ChildrenRequest("g5", 10, pages[1].end_cursor)])
+    (rest,) = await store.children_many([ChildrenRequest("g5", 10, known[1].end_cursor)])
+    assert rest is not None
     assert ids(rest.items) == ["h17", "h18", "h19", "h20"]
     assert rest.has_next is False
 
@@ -57,15 +60,22 @@ async def test_children_many_pages_like_children(store: GraphStore, city: City) 
 async def test_counts_many(store: GraphStore, city: City) -> None:
     asked = ["s1", "x-missing", "h01", "g6", "c2"]
     got = await store.counts_many(asked)
-    assert [figures(counts) for counts in got] == [
-        (0,) * 10 if scope == "x-missing" else HAND_COUNTS[scope] for scope in asked
+    assert got[1] is None
+    assert [figures(counts) for counts in got if counts is not None] == [
+        HAND_COUNTS[scope] for scope in asked if scope != "x-missing"
     ]
+
+
+async def test_counts_many_of_the_city(store: GraphStore, city: City) -> None:
+    city_counts, street = await store.counts_many([None, "s1"])
+    assert city_counts == await store.counts()
+    assert street == await store.counts("s1")
 
 
 async def test_member_households_many(store: GraphStore, city: City) -> None:
     assert await store.member_households_many(["m3", "x-missing", "m6", "m2"]) == [
         [city.coverage("m3", h) for h in ("h06", "h10", "h11")],
-        [],
+        None,
         [],
         [city.coverage("m2", "h01"), city.coverage("m2", "h08")],
     ]
@@ -74,7 +84,7 @@ async def test_member_households_many(store: GraphStore, city: City) -> None:
 async def test_household_members_many(store: GraphStore, city: City) -> None:
     assert await store.household_members_many(["h14", "h-missing", "h04", "h12"]) == [
         [city.coverage("m4", "h14"), city.coverage("m5", "h14")],
-        [],
+        None,
         [],
         [city.coverage("m8", "h12")],
     ]
@@ -98,3 +108,20 @@ async def test_batched_reads_of_nothing(store: GraphStore, city: City) -> None:
     assert await store.member_households_many([]) == []
     assert await store.household_members_many([]) == []
     assert await store.member_points_many([], 2024) == []
+
+
+async def test_member_points_many_of_an_unknown_id(store: GraphStore, city: City) -> None:
+    assert await store.member_points_many(["m1", "x-missing", "h01"], 2024) == [
+        [city.points[p] for p in ("p4", "p1", "p3", "p2")],
+        None,
+        None,
+    ]
+
+
+async def test_batched_reads_are_about_one_kind(store: GraphStore, city: City) -> None:
+    """A cadre has no ancestors or children and a household no households: None, not []."""
+    assert await store.ancestors_many(["m1"]) == [None]
+    assert await store.children_many([ChildrenRequest("m1")]) == [None]
+    assert await store.counts_many(["m1"]) == [None]
+    assert await store.member_households_many(["h01"]) == [None]
+    assert await store.household_members_many(["m1"]) == [None]

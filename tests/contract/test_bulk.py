@@ -25,8 +25,9 @@ from orggraph.domain.errors import (
     WrongParentLevelError,
 )
 from orggraph.domain.levels import Level
-from orggraph.store.base import Changes, GraphStore
 from orggraph.store.neo4j.store import FAST_PATH_ROWS
+from orggraph.store.protocols import GraphStore
+from orggraph.store.values import Changes
 
 from . import city as fixture
 from .city import HAND_COUNTS, City

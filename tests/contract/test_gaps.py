@@ -15,7 +15,7 @@ import pytest
 from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.policy import Policy
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import HAND_COUNTS, City
 from .helpers import figures, rejected, walk_pages

@@ -8,7 +8,7 @@ import pytest
 
 from orggraph.domain.entities import Household, Member, WorkUnit
 from orggraph.domain.errors import DuplicateIdError, UnknownIdError, WrongParentLevelError
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import City
 from .helpers import figures, ids, rejected

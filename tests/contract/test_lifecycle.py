@@ -22,7 +22,7 @@ from orggraph.domain.entities import (
 )
 from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.levels import Level
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import HAND_COUNTS, City, build_small_city
 from .helpers import Backend, figures, ids, raises, snapshot

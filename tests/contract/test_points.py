@@ -8,7 +8,7 @@ import pytest
 
 from orggraph.domain.entities import PointsEntry
 from orggraph.domain.errors import DuplicateIdError, UnknownIdError
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import City
 from .helpers import rejected

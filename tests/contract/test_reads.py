@@ -6,7 +6,8 @@ import pytest
 
 from orggraph.domain.entities import Household, Page
 from orggraph.domain.errors import UnknownIdError
-from orggraph.store.base import MAX_PAGE_SIZE, GraphStore
+from orggraph.store.protocols import GraphStore
+from orggraph.store.values import MAX_PAGE_SIZE
 
 from .city import HAND_COUNTS, City
 from .helpers import figures, ids, rejected, walk_pages

@@ -9,7 +9,7 @@ import pytest
 from orggraph.domain.entities import Page
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.levels import Level
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import City
 from .helpers import ids, rejected, walk_pages

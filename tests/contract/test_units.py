@@ -16,7 +16,7 @@ from orggraph.domain.errors import (
     WrongParentLevelError,
 )
 from orggraph.domain.levels import Level
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import HAND_COUNTS, City
 from .helpers import figures, ids, rejected, snapshot

@@ -20,8 +20,8 @@ from orggraph.ledger import Ledger, write_ledger
 from orggraph.seed.cli import seed_group
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
-from orggraph.store.base import GraphStore
 from orggraph.store.memory import MemoryStore
+from orggraph.store.protocols import GraphStore
 
 SMALL_SCALE = 0.02
 """A city of 1 street, 10 branches, ~2,500 households: every code path, in well under a second."""

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from orggraph.importer import export_ledger, import_ledger
 from orggraph.ledger import Ledger, read_ledger, write_ledger
-from orggraph.store.base import GraphStore
 from orggraph.store.memory import MemoryStore
+from orggraph.store.protocols import GraphStore
 
 from .conftest import assert_same_files, cli
 

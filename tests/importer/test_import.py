@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from orggraph.importer import import_ledger
 from orggraph.ledger import Kind, Ledger
-from orggraph.store.base import Changes, GraphStore
+from orggraph.store.protocols import GraphStore
+from orggraph.store.values import Changes
 
 from .conftest import cli
 

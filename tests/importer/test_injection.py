@@ -11,7 +11,7 @@ import pytest
 
 from orggraph.domain.entities import Household, Unit
 from orggraph.importer.run import import_ledger
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 SAMPLE = Path(__file__).resolve().parents[2] / "seed" / "sample" / "minimal"
 INJECTION = "x' }) MATCH (n) DETACH DELETE n // \" OR 1=1 -- ${jndi:x}"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from orggraph.importer import import_ledger
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .conftest import cli
 

@@ -10,7 +10,8 @@ from orggraph.domain.policy import Policy
 from orggraph.importer import export_ledger, import_ledger
 from orggraph.ledger import Kind, Ledger, write_ledger
 from orggraph.stats import collect_stats
-from orggraph.store.base import Changes, GraphStore
+from orggraph.store.protocols import GraphStore
+from orggraph.store.values import Changes
 
 from .conftest import assert_same_files
 

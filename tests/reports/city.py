@@ -21,8 +21,8 @@ from orggraph.importer.run import import_ledger
 from orggraph.ledger import write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
-from orggraph.store.base import GraphStore
 from orggraph.store.memory import MemoryStore
+from orggraph.store.protocols import GraphStore
 
 YEAR = 2022
 """The profile's points year."""

@@ -19,7 +19,7 @@ from orggraph.reports.gap_data import GapReport, collect_gap_report
 from orggraph.reports.html_gaps import render_gap_html, report_title
 from orggraph.reports.labels import LANGS, Lang, kind_name, sheet_name
 from orggraph.reports.output import gap_json, write_gap_report
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from . import api_answers
 from .city import BRANCH, COMMUNITY, POLICY, STREET, YEAR

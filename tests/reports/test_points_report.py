@@ -20,7 +20,7 @@ from orggraph.reports.points_data import (
     period_bounds,
 )
 from orggraph.reports.scope import ReportError
-from orggraph.store.base import GraphStore
+from orggraph.store.protocols import GraphStore
 
 from .city import BRANCH, COMMUNITY, POLICY, STREET, YEAR
 

@@ -27,7 +27,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
-from orggraph.store.base import StoreUnavailableError
+from orggraph.store.values import StoreUnavailableError
 
 log = logging.getLogger(__name__)
 

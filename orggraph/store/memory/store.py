@@ -52,14 +52,6 @@ from orggraph.domain.errors import (
 from orggraph.domain.gaps import Gap, GapKind, gap_cursor
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
-from orggraph.store.base import (
-    DEFAULT_PAGE_SIZE,
-    Changes,
-    ChildrenRequest,
-    CoverageRow,
-    CoverageSummary,
-    clamp_page_size,
-)
 from orggraph.store.memory.gaps import GapKey, describe, find_gaps
 from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
 from orggraph.store.memory.state import (
@@ -73,6 +65,15 @@ from orggraph.store.memory.state import (
     Row,
     Survey,
     gc_paused,
+)
+from orggraph.store.single import SingleReads
+from orggraph.store.values import (
+    DEFAULT_PAGE_SIZE,
+    Changes,
+    ChildrenRequest,
+    CoverageRow,
+    CoverageSummary,
+    clamp_page_size,
 )
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class _ReadCache:
         self._answers.clear()
 
 
-class MemoryStore:
+class MemoryStore(SingleReads):
     """`GraphStore` on a networkx graph in this process, durable through a journal.
 
     No method suspends between checking a write and applying it, so calls from concurrent
@@ -468,16 +469,6 @@ class MemoryStore:
 
     # -- reads ------------------------------------------------------------------------------
 
-    async def get_node(self, node_id: str) -> Node | None:
-        return self._node(node_id)
-
-    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node | None]:
-        return [self._node(node_id) for node_id in node_ids]
-
-    async def ancestors(self, node_id: str) -> list[Unit]:
-        self._require_tree_node(node_id)
-        return self._ancestors(node_id)
-
     def _ancestors(self, node_id: str) -> list[Unit]:
         """The units above a unit or household, the street first; [] for anything else."""
         attrs = self._state.nodes.get(node_id)
@@ -488,13 +479,6 @@ class MemoryStore:
             parent = above[-1].parent_id
         above.reverse()
         return above
-
-    async def children(
-        self, parent_id: str | None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page[Unit | Household]:
-        if parent_id is not None and not self._is_tree_node(parent_id):
-            raise UnknownIdError([parent_id], "unit")
-        return self._children(ChildrenRequest(parent_id, first, after))
 
     def _children(self, request: ChildrenRequest) -> Page[Unit | Household]:
         """A page of children by id; an empty page for an id with none (or an unknown one)."""
@@ -510,10 +494,6 @@ class MemoryStore:
         items: list[Unit | Household] = [self._tree_node(i) for i in page_ids]
         has_next = start + len(page_ids) < len(ids)
         return Page(items, has_next, len(ids), page_ids[-1] if page_ids else after)
-
-    async def counts(self, scope_id: str | None = None) -> Counts:
-        """Walks the subtree once; the answer is kept until the next write (dashboards repeat)."""
-        return self._counts(scope_id)
 
     def _counts(self, scope_id: str | None) -> Counts:
         survey = self._survey(scope_id)
@@ -544,13 +524,7 @@ class MemoryStore:
             assignments=survey.assignments,
         )
 
-    async def member_households(self, member_id: str) -> list[Coverage]:
-        self._require(member_id, MEMBER, "member")
-        return self._member_households(member_id)
-
     def _member_households(self, member_id: str) -> list[Coverage]:
-        if self._state.kind(member_id) != MEMBER:
-            return []
         member = self._member(member_id)
         covered = self._state.covered(member_id)
         return [
@@ -558,23 +532,13 @@ class MemoryStore:
             for h in sorted(covered)
         ]
 
-    async def household_members(self, household_id: str) -> list[Coverage]:
-        self._require(household_id, HOUSEHOLD, "household")
-        return self._household_members(household_id)
-
     def _household_members(self, household_id: str) -> list[Coverage]:
-        if self._state.kind(household_id) != HOUSEHOLD:
-            return []
         household = self._household(household_id)
         covering = self._state.covering(household_id)
         return [
             Coverage(self._member(m), household, covering[m]["mode"], covering[m]["since"])
             for m in sorted(covering)
         ]
-
-    async def member_points(self, member_id: str, year: int) -> list[PointsEntry]:
-        self._require(member_id, MEMBER, "member")
-        return self._member_points(member_id, year)
 
     def _member_points(self, member_id: str, year: int) -> list[PointsEntry]:
         entries = []
@@ -632,32 +596,55 @@ class MemoryStore:
         contains.sort()
         return prefix, contains
 
-    # -- batched reads: the single reads, quiet about unknown ids -----------------------------
+    # -- batched reads (the single forms come from SingleReads) ----------------------------
 
-    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit]]:
-        return [self._ancestors(node_id) for node_id in node_ids]
+    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node | None]:
+        return [self._node(node_id) for node_id in node_ids]
+
+    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit] | None]:
+        return [
+            self._ancestors(node_id) if self._is_tree_node(node_id) else None
+            for node_id in node_ids
+        ]
 
     async def children_many(
         self, requests: Sequence[ChildrenRequest]
-    ) -> list[Page[Unit | Household]]:
-        return [self._children(request) for request in requests]
-
-    async def counts_many(self, scope_ids: Sequence[str]) -> list[Counts]:
+    ) -> list[Page[Unit | Household] | None]:
         return [
-            self._counts(scope_id) if self._is_tree_node(scope_id) else Counts()
+            self._children(r) if r.parent_id is None or self._is_tree_node(r.parent_id) else None
+            for r in requests
+        ]
+
+    async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
+        """Each walks its subtree once; the answer is kept until the next write."""
+        return [
+            self._counts(scope_id) if scope_id is None or self._is_tree_node(scope_id) else None
             for scope_id in scope_ids
         ]
 
-    async def member_households_many(self, member_ids: Sequence[str]) -> list[list[Coverage]]:
-        return [self._member_households(member_id) for member_id in member_ids]
+    async def member_households_many(
+        self, member_ids: Sequence[str]
+    ) -> list[list[Coverage] | None]:
+        return [
+            self._member_households(m) if self._state.kind(m) == MEMBER else None
+            for m in member_ids
+        ]
 
-    async def household_members_many(self, household_ids: Sequence[str]) -> list[list[Coverage]]:
-        return [self._household_members(household_id) for household_id in household_ids]
+    async def household_members_many(
+        self, household_ids: Sequence[str]
+    ) -> list[list[Coverage] | None]:
+        return [
+            self._household_members(h) if self._state.kind(h) == HOUSEHOLD else None
+            for h in household_ids
+        ]
 
     async def member_points_many(
         self, member_ids: Sequence[str], year: int
-    ) -> list[list[PointsEntry]]:
-        return [self._member_points(member_id, year) for member_id in member_ids]
+    ) -> list[list[PointsEntry] | None]:
+        return [
+            self._member_points(m, year) if self._state.kind(m) == MEMBER else None
+            for m in member_ids
+        ]
 
     # -- coverage and gaps ------------------------------------------------------------------
 

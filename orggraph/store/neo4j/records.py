@@ -32,7 +32,7 @@ from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
-from orggraph.store.base import ChildrenRequest, CoverageRow, CoverageSummary, clamp_page_size
+from orggraph.store.values import ChildrenRequest, CoverageRow, CoverageSummary, clamp_page_size
 
 Row = dict[str, Any]
 """One element of a query's `$rows` parameter."""

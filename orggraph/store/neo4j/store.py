@@ -79,7 +79,12 @@ from orggraph.domain.errors import (
 from orggraph.domain.gaps import Gap, GapKind, gap_cursor
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.store.base import (
+from orggraph.store.neo4j import checks, cypher, records
+from orggraph.store.neo4j.checks import Kind, Snapshot
+from orggraph.store.neo4j.migrations import INDEX_WAIT_S
+from orggraph.store.neo4j.records import Row
+from orggraph.store.single import SingleReads
+from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
     Changes,
     ChildrenRequest,
@@ -87,10 +92,6 @@ from orggraph.store.base import (
     StoreUnavailableError,
     clamp_page_size,
 )
-from orggraph.store.neo4j import checks, cypher, records
-from orggraph.store.neo4j.checks import Kind, Snapshot
-from orggraph.store.neo4j.migrations import INDEX_WAIT_S
-from orggraph.store.neo4j.records import Row
 
 BATCH_ROWS = 5_000
 """Rows per write query and transaction: big enough to amortise a round trip, small enough
@@ -137,7 +138,7 @@ SUMMARY_CACHE_SIZE = 512
 """How many summaries (figures, gap pages) the store keeps per data version."""
 
 
-class Neo4jStore:
+class Neo4jStore(SingleReads):
     """`GraphStore` over a Neo4j 5 database (see `schema/` for the model and every query)."""
 
     name = "neo4j"
@@ -657,10 +658,7 @@ class Neo4jStore:
             lookup="lookup_kinds",
         )
 
-    # -- reads: a single read is its batched read asked for one id --------------------------
-
-    async def get_node(self, node_id: str) -> Node | None:
-        return (await self.get_nodes([node_id]))[0]
+    # -- batched reads (the single forms come from SingleReads) ----------------------------
 
     async def get_nodes(self, node_ids: Sequence[str]) -> list[Node | None]:
         if not node_ids:
@@ -669,59 +667,41 @@ class Neo4jStore:
         by_id = {props["id"]: records.node_from(props) for props in found}
         return [by_id.get(node_id) for node_id in node_ids]
 
-    async def ancestors(self, node_id: str) -> list[Unit]:
-        return _known(await self._ancestors([node_id]), node_id, "unit or household")
-
-    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit]]:
-        found = await self._ancestors(node_ids)
-        return [found.get(node_id, []) for node_id in node_ids]
-
-    async def _ancestors(self, node_ids: Sequence[str]) -> dict[str, list[Unit]]:
+    async def ancestors_many(self, node_ids: Sequence[str]) -> list[list[Unit] | None]:
         if not node_ids:
-            return {}
+            return []
         found = await self._found("ancestors_many", ids=sorted(set(node_ids)))
-        return {r["id"]: [records.unit_from(a) for a in r["ancestors"]] for r in found}
-
-    async def children(
-        self, parent_id: str | None, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page[Unit | Household]:
-        request = ChildrenRequest(parent_id, first, after)
-        found = await self._children([request])
-        if parent_id is not None and 0 not in found:
-            raise UnknownIdError([parent_id], "unit")
-        return records.children_page(found.get(0), request)
+        chains = {r["id"]: [records.unit_from(a) for a in r["ancestors"]] for r in found}
+        return [chains.get(node_id) for node_id in node_ids]
 
     async def children_many(
         self, requests: Sequence[ChildrenRequest]
-    ) -> list[Page[Unit | Household]]:
-        found = await self._children(requests)
-        return [records.children_page(found.get(i), r) for i, r in enumerate(requests)]
-
-    async def _children(self, requests: Sequence[ChildrenRequest]) -> dict[int, dict[str, Any]]:
-        """The `children_many` row of each request that names a known parent, by index."""
+    ) -> list[Page[Unit | Household] | None]:
         if not requests:
-            return {}
+            return []
         asked = [
             {"parent_id": r.parent_id, "after": r.after, "first": clamp_page_size(r.first)}
             for r in requests
         ]
-        return {r["index"]: r for r in await self._found("children_many", requests=asked)}
+        found = {r["index"]: r for r in await self._found("children_many", requests=asked)}
+        return [
+            records.children_page(found.get(i), r) if i in found or r.parent_id is None else None
+            for i, r in enumerate(requests)
+        ]
 
-    async def counts(self, scope_id: str | None = None) -> Counts:
-        if scope_id is None:
-            rows = await self._cached(("counts_city",), lambda: self._query("counts_city"))
-            return records.counts_from(rows)
-        return _known(await self._counts([scope_id]), scope_id, "unit or household")
+    async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
+        """The city's figures (scope None) and each scope's, cached per data version."""
+        city = await self._city_counts() if None in scope_ids else None
+        ids = sorted({scope_id for scope_id in scope_ids if scope_id is not None})
+        found = await self._counts(ids) if ids else {}
+        return [city if scope_id is None else found.get(scope_id) for scope_id in scope_ids]
 
-    async def counts_many(self, scope_ids: Sequence[str]) -> list[Counts]:
-        found = await self._counts(scope_ids)
-        return [found.get(scope_id, Counts()) for scope_id in scope_ids]
+    async def _city_counts(self) -> Counts:
+        rows = await self._cached(("counts_city",), lambda: self._query("counts_city"))
+        return records.counts_from(rows)
 
-    async def _counts(self, scope_ids: Sequence[str]) -> dict[str, Counts]:
-        if not scope_ids:
-            return {}
+    async def _counts(self, ids: list[str]) -> dict[str, Counts]:
         rows: dict[str, list[dict[str, Any]]] = {}
-        ids = sorted(set(scope_ids))
         found = await self._cached(
             ("counts_many", *ids), lambda: self._found("counts_many", ids=ids)
         )
@@ -729,61 +709,45 @@ class Neo4jStore:
             rows.setdefault(row["scope_id"], []).append(row)
         return {scope_id: records.counts_from(group) for scope_id, group in rows.items()}
 
-    async def member_households(self, member_id: str) -> list[Coverage]:
-        return _known(await self._member_households([member_id]), member_id, "member")
-
-    async def member_households_many(self, member_ids: Sequence[str]) -> list[list[Coverage]]:
-        found = await self._member_households(member_ids)
-        return [found.get(member_id, []) for member_id in member_ids]
-
-    async def _member_households(self, member_ids: Sequence[str]) -> dict[str, list[Coverage]]:
+    async def member_households_many(
+        self, member_ids: Sequence[str]
+    ) -> list[list[Coverage] | None]:
         if not member_ids:
-            return {}
+            return []
         found = await self._found("member_households_many", ids=sorted(set(member_ids)))
-        return {
+        by_member = {
             r["member"]["id"]: records.coverages_for_member(
                 records.member_from(r["member"]), r["covers"]
             )
             for r in found
         }
+        return [by_member.get(member_id) for member_id in member_ids]
 
-    async def household_members(self, household_id: str) -> list[Coverage]:
-        return _known(await self._household_members([household_id]), household_id, "household")
-
-    async def household_members_many(self, household_ids: Sequence[str]) -> list[list[Coverage]]:
-        found = await self._household_members(household_ids)
-        return [found.get(household_id, []) for household_id in household_ids]
-
-    async def _household_members(self, household_ids: Sequence[str]) -> dict[str, list[Coverage]]:
+    async def household_members_many(
+        self, household_ids: Sequence[str]
+    ) -> list[list[Coverage] | None]:
         if not household_ids:
-            return {}
+            return []
         found = await self._found("household_members_many", ids=sorted(set(household_ids)))
-        return {
+        by_household = {
             r["household"]["id"]: records.coverages_for_household(
                 records.household_from(r["household"]), r["covers"]
             )
             for r in found
         }
-
-    async def member_points(self, member_id: str, year: int) -> list[PointsEntry]:
-        return _known(await self._member_points([member_id], year), member_id, "member")
+        return [by_household.get(household_id) for household_id in household_ids]
 
     async def member_points_many(
         self, member_ids: Sequence[str], year: int
-    ) -> list[list[PointsEntry]]:
-        found = await self._member_points(member_ids, year)
-        return [found.get(member_id, []) for member_id in member_ids]
-
-    async def _member_points(
-        self, member_ids: Sequence[str], year: int
-    ) -> dict[str, list[PointsEntry]]:
+    ) -> list[list[PointsEntry] | None]:
         if not member_ids:
-            return {}
+            return []
         found = await self._found("member_points_many", ids=sorted(set(member_ids)), year=year)
-        return {
+        by_member = {
             r["member_id"]: [records.points_from(e, r["member_id"]) for e in r["entries"]]
             for r in found
         }
+        return [by_member.get(member_id) for member_id in member_ids]
 
     async def search(
         self,
@@ -939,13 +903,6 @@ def _gap_params(
         "after_id": after_id,
         "first": first,
     }
-
-
-def _known(found: dict[str, T], node_id: str, kind: str) -> T:
-    """The answer for `node_id` from a batched read, or UnknownIdError naming it."""
-    if node_id not in found:
-        raise UnknownIdError([node_id], kind)
-    return found[node_id]
 
 
 _DUPLICATE_ID = re.compile(r"property `id` = '([^']*)'")
