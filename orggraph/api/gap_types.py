@@ -18,7 +18,8 @@ from orggraph.api.types import (
     org_node,
 )
 from orggraph.domain import entities
-from orggraph.domain.gaps import Gap, GapKind, gap_cursor
+from orggraph.domain.gaps import Gap, GapKind
+from orggraph.store.cursors import gap_cursor
 
 
 @strawberry.enum(description="The kinds of coverage gap.")

@@ -32,6 +32,7 @@ from orggraph.api.types import (
 from orggraph.domain import entities
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import GapKind
+from orggraph.store.cursors import search_cursor_of
 from orggraph.store.values import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
 
 PageSize = Annotated[
@@ -146,7 +147,7 @@ class Query:
         )
         return SearchConnection(
             edges=[
-                SearchEdge(node=any_node(item), cursor=entities.search_cursor(text, item))
+                SearchEdge(node=any_node(item), cursor=search_cursor_of(text, item))
                 for item in page.items
             ],
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),

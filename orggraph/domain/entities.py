@@ -217,10 +217,3 @@ class Page(Generic[T]):
     has_next: bool
     total: int
     end_cursor: str | None
-
-
-def search_cursor(text: str, item: Unit | Household | Member) -> str:
-    """The paging cursor after `item` in a search for `text`: prefix matches ("p:") sort before
-    contains matches ("c:"), each group by id."""
-    group = "p" if item.name.casefold().startswith(text.strip().casefold()) else "c"
-    return f"{group}:{item.id}"

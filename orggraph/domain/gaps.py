@@ -65,11 +65,6 @@ class Gap:
     reason: str
 
 
-def gap_cursor(gap: Gap) -> str:
-    """The paging cursor after `gap` in a gap list (kind rank, then subject id)."""
-    return f"{gap.kind.rank}:{gap.subject_id}"
-
-
 def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:
     """Why a gap is one, in words: both stores report it alike, and reports print it."""
     band = f"{policy.min_households}-{policy.max_households}"

@@ -49,9 +49,16 @@ from orggraph.domain.errors import (
     UnknownIdError,
     WrongParentLevelError,
 )
-from orggraph.domain.gaps import Gap, GapKind, gap_cursor
+from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
+from orggraph.store.cursors import (
+    gap_cursor,
+    parse_gap_cursor,
+    parse_id_cursor,
+    parse_search_cursor,
+    search_cursor,
+)
 from orggraph.store.memory.gaps import GapKey, describe, find_gaps
 from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
 from orggraph.store.memory.state import (
@@ -489,7 +496,7 @@ class MemoryStore(SingleReads):
         else:
             ids = []
         after = request.after
-        start = bisect_right(ids, after) if after is not None else 0
+        start = bisect_right(ids, parse_id_cursor(after, "children")) if after is not None else 0
         page_ids = ids[start : start + clamp_page_size(request.first)]
         items: list[Unit | Household] = [self._tree_node(i) for i in page_ids]
         has_next = start + len(page_ids) < len(ids)
@@ -562,11 +569,11 @@ class MemoryStore(SingleReads):
             raise InvalidValueError("search text must not be blank")
         prefix, contains = self._matches(needle, level, self._search_candidates(scope_id))
         keys = [(0, i) for i in prefix] + [(1, i) for i in contains]
-        start = bisect_right(keys, _parse_search_cursor(after)) if after is not None else 0
+        start = bisect_right(keys, parse_search_cursor(after)) if after is not None else 0
         page = keys[start : start + clamp_page_size(first)]
         items: list[Unit | Household | Member] = [self._searchable(i) for _, i in page]
         has_next = start + len(page) < len(keys)
-        cursor = _search_cursor(page[-1]) if page else after
+        cursor = search_cursor(*page[-1]) if page else after
         return Page(items, has_next, len(keys), cursor)
 
     def _search_candidates(self, scope_id: str | None) -> Iterable[str]:
@@ -668,7 +675,7 @@ class MemoryStore(SingleReads):
         start = 0
         if after is not None:
             start = bisect_right(
-                keys, _parse_gap_cursor(after), key=lambda k: (k.rank, k.subject_id)
+                keys, parse_gap_cursor(after), key=lambda k: (k.rank, k.subject_id)
             )
         page = keys[start : start + clamp_page_size(first)]
         items = [describe(self._state, key, policy, year) for key in page]
@@ -716,7 +723,7 @@ class MemoryStore(SingleReads):
         ids = self._state.audit_ids
         if subject is not None:
             ids = self._state.audit_by_subject.get(subject, [])
-        end = bisect_left(ids, after) if after is not None else len(ids)
+        end = bisect_left(ids, parse_id_cursor(after, "audit")) if after is not None else len(ids)
         start = max(0, end - clamp_page_size(first))
         items = [_audit_entry(self._state.audit[i]) for i in reversed(ids[start:end])]
         return Page(items, start > 0, len(ids), items[-1].id if items else after)
@@ -766,29 +773,6 @@ def _searched(attrs: Attrs, level: Level | None) -> bool:
     if kind == UNIT:
         return attrs["level"] is level
     return kind == HOUSEHOLD and level is Level.HOUSEHOLD
-
-
-_SEARCH_GROUPS = ("p", "c")
-"""Cursor prefixes of the two search groups: prefix matches, then contains matches."""
-
-
-def _search_cursor(key: tuple[int, str]) -> str:
-    return f"{_SEARCH_GROUPS[key[0]]}:{key[1]}"
-
-
-def _parse_search_cursor(cursor: str) -> tuple[int, str]:
-    group, sep, node_id = cursor.partition(":")
-    if not sep or group not in _SEARCH_GROUPS:
-        raise InvalidValueError(f"search cursor {cursor!r} was not made by this store")
-    return _SEARCH_GROUPS.index(group), node_id
-
-
-def _parse_gap_cursor(cursor: str) -> tuple[int, str]:
-    """The (kind rank, subject id) a gap cursor from `gap_cursor` stands for."""
-    rank, sep, subject_id = cursor.partition(":")
-    if not sep or not rank.isdigit():
-        raise InvalidValueError(f"gap cursor {cursor!r} was not made by this store")
-    return int(rank), subject_id
 
 
 def _audit_entry(row: Row) -> AuditEntry:

@@ -28,7 +28,6 @@ from orggraph.domain.entities import (
     Unit,
     WorkUnit,
 )
-from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
@@ -299,34 +298,6 @@ def _counts(rows: Iterable[Mapping[str, Any]], covering_members: int) -> Counts:
         covering_members=covering_members,
         assignments=assignments,
     )
-
-
-_GROUP_OF_PREFIX = {"p": 0, "c": 1}
-
-
-def search_cursor(props: Props) -> str:
-    """The opaque cursor after a search hit: its group (p = prefix, c = contains) and id."""
-    return f"{'p' if props['grp'] == 0 else 'c'}:{props['id']}"
-
-
-def parse_search_cursor(cursor: str | None) -> tuple[int | None, str | None]:
-    """(group, id) from a `search_cursor`, or (None, None) for the first page."""
-    if cursor is None:
-        return None, None
-    group, _, after_id = cursor.partition(":")
-    if group not in _GROUP_OF_PREFIX or not after_id:
-        raise InvalidValueError(f"search cursor {cursor!r} was not made by a search")
-    return _GROUP_OF_PREFIX[group], after_id
-
-
-def parse_gap_cursor(cursor: str | None) -> tuple[int | None, str | None]:
-    """(kind rank, subject id) from a `gap_cursor`, or (None, None) for the first page."""
-    if cursor is None:
-        return None, None
-    rank, _, subject_id = cursor.partition(":")
-    if not rank.isdigit() or not subject_id:
-        raise InvalidValueError(f"gap cursor {cursor!r} was not made by a gap list")
-    return int(rank), subject_id
 
 
 def gap_from(props: Props, policy: Policy, year: int) -> Gap:

@@ -76,9 +76,16 @@ from orggraph.domain.errors import (
     RefusedDeleteError,
     UnknownIdError,
 )
-from orggraph.domain.gaps import Gap, GapKind, gap_cursor
+from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
+from orggraph.store.cursors import (
+    gap_cursor,
+    parse_gap_cursor,
+    parse_id_cursor,
+    parse_search_cursor,
+    search_cursor,
+)
 from orggraph.store.neo4j import checks, cypher, records
 from orggraph.store.neo4j.checks import Kind, Snapshot
 from orggraph.store.neo4j.migrations import INDEX_WAIT_S
@@ -680,7 +687,11 @@ class Neo4jStore(SingleReads):
         if not requests:
             return []
         asked = [
-            {"parent_id": r.parent_id, "after": r.after, "first": clamp_page_size(r.first)}
+            {
+                "parent_id": r.parent_id,
+                "after": _children_after(r),
+                "first": clamp_page_size(r.first),
+            }
             for r in requests
         ]
         found = {r["index"]: r for r in await self._found("children_many", requests=asked)}
@@ -760,7 +771,7 @@ class Neo4jStore(SingleReads):
         needle = text.strip()
         if not needle:
             raise InvalidValueError("search text must not be blank")
-        after_group, after_id = records.parse_search_cursor(after)
+        after_group, after_id = parse_search_cursor(after) if after is not None else (None, None)
         size = clamp_page_size(first)
         found = await self._query(
             "search",
@@ -778,7 +789,7 @@ class Neo4jStore(SingleReads):
             items=[records.searchable_from(props) for props in items],
             has_next=len(found[0]["items"]) > size,
             total=int(found[0]["total"]),
-            end_cursor=records.search_cursor(items[-1]) if items else after,
+            end_cursor=search_cursor(items[-1]["grp"], items[-1]["id"]) if items else after,
         )
 
     # -- coverage and gaps -------------------------------------------------------------------
@@ -816,7 +827,7 @@ class Neo4jStore(SingleReads):
         after: str | None = None,
     ) -> Page[Gap]:
         """Cached per data version as the finished page (see `coverage_summary`)."""
-        after_rank, after_id = records.parse_gap_cursor(after)
+        after_rank, after_id = parse_gap_cursor(after) if after is not None else (None, None)
         size = clamp_page_size(first)
         params = _gap_params(scope_id, kinds, policy, year, size, after_rank, after_id)
 
@@ -864,6 +875,8 @@ class Neo4jStore(SingleReads):
         subject: str | None = None,
     ) -> Page[AuditEntry]:
         size = clamp_page_size(first)
+        if after is not None:
+            parse_id_cursor(after, "audit")
         found = (await self._query("audit_entries", subject=subject, after=after, first=size))[0]
         items = [records.audit_from(props) for props in found["page"][:size]]
         return Page(
@@ -880,6 +893,10 @@ def _worth_retrying(exc: Exception) -> bool:
     if isinstance(exc, TransientError):
         return exc.is_retryable()
     return not isinstance(exc.__cause__, AuthError)
+
+
+def _children_after(request: ChildrenRequest) -> str | None:
+    return parse_id_cursor(request.after, "children") if request.after is not None else None
 
 
 def _gap_params(
