@@ -13,50 +13,25 @@ a batch at write time, and the import reports it then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from orggraph.domain.entities import Household, Member, Node, Unit
+from orggraph.domain.entities import Node
+from orggraph.domain.kinds import (
+    A_HOUSEHOLD,
+    A_MEMBER,
+    A_POINTS_ENTRY,
+    A_UNIT_AT,
+    A_WORK_UNIT,
+    What,
+    what_of,
+)
 from orggraph.domain.levels import Level
+from orggraph.domain.rules import ParentFault, ReferenceFault, parent_fault, reference_fault
 from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
 from orggraph.ledger.model import Location, ParsedLedger, Problem
 from orggraph.store.protocols import GraphReader
 
-HOUSEHOLD = "household"
-MEMBER = "cadre"
-WORK_UNIT = "work unit"
-POINTS = "points entry"
 
-
-@dataclass(frozen=True)
-class Known:
-    """What an id names: a unit of some level, a household, a cadre, a work unit, points."""
-
-    kind: str
-    level: Level | None = None
-
-    def __str__(self) -> str:
-        return self.level.english if self.level is not None else self.kind
-
-
-A_HOUSEHOLD = Known(HOUSEHOLD)
-A_MEMBER = Known(MEMBER)
-A_WORK_UNIT = Known(WORK_UNIT)
-A_POINTS_ENTRY = Known(POINTS)
-A_UNIT_AT = {level: Known("unit", level) for level in Level}
-"""Made once: the checks ask what an id names several hundred thousand times per import."""
-
-
-def known_of(node: Node) -> Known:
-    if isinstance(node, Unit):
-        return A_UNIT_AT[node.level]
-    if isinstance(node, Household):
-        return A_HOUSEHOLD
-    if isinstance(node, Member):
-        return A_MEMBER
-    return A_WORK_UNIT
-
-
-def _a(what: Known | str) -> str:
+def _a(what: What | str) -> str:
     text = str(what)
     return f"an {text}" if text[0] in "aeiou" else f"a {text}"
 
@@ -81,12 +56,12 @@ class _Checker:
         self.parsed = parsed
         self.stored = stored
         self.problems: list[Problem] = []
-        self.defined: dict[str, tuple[Known, Location]] = {}
+        self.defined: dict[str, tuple[What, Location]] = {}
 
     def problem(self, where: Location, column: str, message: str) -> None:
         self.problems.append(Problem(self.parsed.cell(where, column), message))
 
-    def define(self, where: Location, node_id: str, known: Known) -> None:
+    def define(self, where: Location, node_id: str, known: What) -> None:
         """Register an id the ledger defines: no duplicates, no clash with the store."""
         earlier = self.defined.get(node_id)
         if earlier is not None:
@@ -97,33 +72,34 @@ class _Checker:
             return
         self.defined[node_id] = (known, where)
         node = self.stored.get(node_id)
-        if node is not None and known_of(node) != known:
+        if node is not None and what_of(node) != known:
             self.problem(
                 where,
                 "id",
-                f"duplicate id {node_id}: the store already has it as {_a(known_of(node))}, not "
+                f"duplicate id {node_id}: the store already has it as {_a(what_of(node))}, not "
                 f"{_a(known)} (ids are unique across every kind)",
             )
 
-    def known(self, node_id: str) -> Known | None:
+    def known(self, node_id: str) -> What | None:
         """What `node_id` will name after the import: the ledger's word first, then the store's."""
         defined = self.defined.get(node_id)
         if defined is not None:
             return defined[0]
         node = self.stored.get(node_id)
-        return known_of(node) if node is not None else None
+        return what_of(node) if node is not None else None
 
-    def expect(self, where: Location, column: str, node_id: str, wanted: Known) -> None:
+    def expect(self, where: Location, column: str, node_id: str, wanted: What) -> None:
         """A reference must name something of the wanted kind, in the ledger or the store."""
         if node_id in self.parsed.broken_ids:
             return
         found = self.known(node_id)
-        if found is None:
+        fault = reference_fault(found, wanted)
+        if fault is ReferenceFault.UNKNOWN:
             self.problem(
                 where, column, f"unknown {wanted} {node_id}: not in the ledger nor in the store"
             )
-        elif found != wanted:
-            self.problem(where, column, f"{node_id} is {_a(found)}, not {_a(wanted)}")
+        elif fault is ReferenceFault.WRONG_KIND:
+            self.problem(where, column, f"{node_id} is {_a(str(found))}, not {_a(wanted)}")
 
     def define_all(self) -> None:
         parsed = self.parsed
@@ -141,38 +117,35 @@ class _Checker:
     def check_units(self) -> None:
         for row in self.parsed.units:
             unit = row.value
-            wanted = unit.level.parent_level
-            if wanted is None:
-                if unit.parent_id is not None:
-                    self.problem(
-                        row.where,
-                        "parent_id",
-                        f"{unit.id} is a {unit.level.english} and has no parent; "
-                        "leave parent_id empty",
-                    )
-                continue
-            if unit.parent_id is None:
-                self.problem(
-                    row.where,
-                    "parent_id",
-                    f"{unit.id} is a {unit.level.english}: it needs the id of its "
-                    f"{wanted.english} ({wanted.chinese})",
-                )
-                continue
             self.parent(row.where, unit.id, unit.level, unit.parent_id)
 
-    def parent(self, where: Location, child_id: str, level: Level, parent_id: str) -> None:
+    def parent(self, where: Location, child_id: str, level: Level, parent_id: str | None) -> None:
+        found = self.known(parent_id) if parent_id is not None else None
+        fault = parent_fault(level, parent_id, found)
         wanted = level.parent_level
-        if wanted is None or parent_id in self.parsed.broken_ids:
+        broken = parent_id in self.parsed.broken_ids  # its own row is reported already
+        if broken and fault in (ParentFault.UNKNOWN_PARENT, ParentFault.WRONG_LEVEL):
             return
-        found = self.known(parent_id)
-        if found is None:
+        if fault is ParentFault.TAKES_NO_PARENT:
+            self.problem(
+                where,
+                "parent_id",
+                f"{child_id} is a {level.english} and has no parent; leave parent_id empty",
+            )
+        elif fault is ParentFault.NEEDS_PARENT and wanted is not None:
+            self.problem(
+                where,
+                "parent_id",
+                f"{child_id} is a {level.english}: it needs the id of its "
+                f"{wanted.english} ({wanted.chinese})",
+            )
+        elif fault is ParentFault.UNKNOWN_PARENT:
             self.problem(
                 where,
                 "parent_id",
                 f"unknown parent {parent_id}: not in the ledger nor in the store",
             )
-        elif found.level is not wanted:
+        elif fault is ParentFault.WRONG_LEVEL and wanted is not None:
             self.problem(
                 where,
                 "parent_id",

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
+from orggraph.domain.kinds import NodeKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.store.memory.state import HOUSEHOLD, GraphState, Survey
+from orggraph.store.memory.state import GraphState, Survey
 
 _KINDS = list(GapKind)
 
@@ -97,7 +98,7 @@ def _home_unit(state: GraphState, subject_id: str) -> str | None:
     building group of their first household (by id); None for a cadre with neither."""
     attrs = state.nodes[subject_id]
     kind = attrs["k"]
-    if kind == HOUSEHOLD:
+    if kind == NodeKind.HOUSEHOLD:
         parent: str = attrs["parent"]
         return parent
     if "level" in attrs:

@@ -33,25 +33,26 @@ from typing import Any
 import networkx as nx
 
 from orggraph.domain.entities import Mode
+from orggraph.domain.kinds import (
+    A_HOUSEHOLD,
+    A_MEMBER,
+    A_POINTS_ENTRY,
+    A_WORK_UNIT,
+    NodeKind,
+    What,
+    unit_at,
+)
 from orggraph.domain.levels import Level
 from orggraph.store.memory.journal import JournalCorruptError, JsonObject, Record
-
-UNIT = "unit"
-HOUSEHOLD = "household"
-MEMBER = "member"
-WORK_UNIT = "work_unit"
-POINTS = "points"
 
 Attrs = dict[str, Any]
 Row = list[Any]
 
-KIND_LABELS = {
-    HOUSEHOLD: "Household",
-    MEMBER: "Member",
-    WORK_UNIT: "WorkUnit",
-    POINTS: "PointsEntry",
+_WHAT_OF_KIND = {
+    NodeKind.HOUSEHOLD: A_HOUSEHOLD,
+    NodeKind.MEMBER: A_MEMBER,
+    NodeKind.WORK_UNIT: A_WORK_UNIT,
 }
-"""Labels of the kinds that are not units (a unit's label is its level's)."""
 
 _LEVELS = {level.value: level for level in Level}
 _MODES = {mode.value: mode for mode in Mode}
@@ -140,21 +141,26 @@ class GraphState:
 
     # -- lookups ---------------------------------------------------------------------------
 
-    def kind(self, node_id: str) -> str | None:
-        """What an id names: unit, household, member, work_unit, points, or None."""
+    def kind(self, node_id: str) -> NodeKind | None:
+        """What kind of node an id names, or None."""
         attrs = self.nodes.get(node_id)
         if attrs is not None:
-            kind: str = attrs["k"]
+            kind: NodeKind = attrs["k"]
             return kind
-        return POINTS if node_id in self.points else None
+        return NodeKind.POINTS if node_id in self.points else None
 
-    def label(self, node_id: str) -> str | None:
-        """The label of what an id names (a unit's is its level's), for checks and messages."""
+    def what(self, node_id: str) -> What | None:
+        """What an id names (a unit with its level), for the write rules and their messages."""
         attrs = self.nodes.get(node_id)
         if attrs is None:
-            return KIND_LABELS[POINTS] if node_id in self.points else None
-        label: str = attrs["level"].label if attrs["k"] == UNIT else KIND_LABELS[attrs["k"]]
-        return label
+            return A_POINTS_ENTRY if node_id in self.points else None
+        kind: NodeKind = attrs["k"]
+        return unit_at(attrs["level"]) if kind is NodeKind.UNIT else _WHAT_OF_KIND[kind]
+
+    def parent_of(self, node_id: str) -> str | None:
+        """The parent of a unit or household; None for a street or anything else."""
+        attrs = self.nodes.get(node_id)
+        return attrs.get("parent") if attrs is not None else None
 
     def covering(self, household_id: str) -> dict[str, Attrs]:
         """The cadres covering a household, with each assignment's edge data."""
@@ -184,7 +190,7 @@ class GraphState:
         while stack:
             node_id = stack.pop()
             attrs = nodes[node_id]
-            if attrs["k"] == UNIT:
+            if attrs["k"] == NodeKind.UNIT:
                 units.append(node_id)
                 stack.extend(succ[node_id])
                 if attrs["level"] is Level.COMMUNITY:
@@ -200,7 +206,7 @@ class GraphState:
             else:
                 covering.update(in_edges)
                 assignments += len(in_edges) - 1
-        covering.difference_update([m for m in covering if nodes[m]["k"] != MEMBER])
+        covering.difference_update([m for m in covering if nodes[m]["k"] != NodeKind.MEMBER])
         found.assignments, found.central = assignments, central
         return found
 
@@ -251,7 +257,10 @@ class GraphState:
 
     def _upsert_units(self, args: JsonObject) -> None:
         self._put_tree_nodes(
-            (_id(unit_id), {"k": UNIT, "name": name, "level": _LEVELS[level], "parent": _id(p)})
+            (
+                _id(unit_id),
+                {"k": NodeKind.UNIT, "name": name, "level": _LEVELS[level], "parent": _id(p)},
+            )
             for unit_id, name, level, p in args["rows"]
         )
 
@@ -260,7 +269,7 @@ class GraphState:
             (
                 _id(household_id),
                 {
-                    "k": HOUSEHOLD,
+                    "k": NodeKind.HOUSEHOLD,
                     "name": name,
                     "parent": _id(parent),
                     "address": address,
@@ -307,7 +316,7 @@ class GraphState:
 
     def _upsert_work_units(self, args: JsonObject) -> None:
         self.graph.add_nodes_from(
-            (_id(work_unit_id), {"k": WORK_UNIT, "name": name})
+            (_id(work_unit_id), {"k": NodeKind.WORK_UNIT, "name": name})
             for work_unit_id, name in args["rows"]
         )
 
@@ -318,7 +327,7 @@ class GraphState:
         for member_id, name, phone, work_unit, community in args["rows"]:
             member_id = _id(member_id)
             attrs = {
-                "k": MEMBER,
+                "k": NodeKind.MEMBER,
                 "name": name,
                 "phone": phone,
                 "work_unit": _id(work_unit),
@@ -403,17 +412,17 @@ class GraphState:
         Sections come in the order `restore` needs them; units are sorted parents first.
         """
         units = sorted(
-            (n for n, a in self.nodes.items() if a["k"] == UNIT),
+            (n for n, a in self.nodes.items() if a["k"] == NodeKind.UNIT),
             key=lambda n: self.nodes[n]["level"]._value_,
         )
         return {
             "units": map(self.unit_row, units),
-            "households": map(self.household_row, self._ids_of(HOUSEHOLD)),
-            "work_units": map(self.work_unit_row, self._ids_of(WORK_UNIT)),
-            "members": map(self.member_row, self._ids_of(MEMBER)),
+            "households": map(self.household_row, self._ids_of(NodeKind.HOUSEHOLD)),
+            "work_units": map(self.work_unit_row, self._ids_of(NodeKind.WORK_UNIT)),
+            "members": map(self.member_row, self._ids_of(NodeKind.MEMBER)),
             "assignments": (
                 [m, h, data["mode"]._value_, data["since"].isoformat()]
-                for m in self._ids_of(MEMBER)
+                for m in self._ids_of(NodeKind.MEMBER)
                 for h, data in self.succ[m].items()
                 if "mode" in data
             ),
@@ -421,7 +430,7 @@ class GraphState:
             "audit": map(self.audit.__getitem__, self.audit_ids),
         }
 
-    def _ids_of(self, kind: str) -> Iterator[str]:
+    def _ids_of(self, kind: NodeKind) -> Iterator[str]:
         return (node_id for node_id, attrs in self.nodes.items() if attrs["k"] == kind)
 
     def restore(self, state: JsonObject) -> None:

@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
+from orggraph.domain import rules
 from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import (
     Assignment,
@@ -41,15 +42,14 @@ from orggraph.domain.entities import (
     WorkUnit,
 )
 from orggraph.domain.errors import (
-    CycleError,
     DuplicateIdError,
     InvalidValueError,
     NotAssignedError,
     RefusedDeleteError,
     UnknownIdError,
-    WrongParentLevelError,
 )
 from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.kinds import A_HOUSEHOLD, A_MEMBER, NodeKind, What, unit_at
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
 from orggraph.store.cursors import (
@@ -62,11 +62,6 @@ from orggraph.store.cursors import (
 from orggraph.store.memory.gaps import GapKey, describe, find_gaps
 from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
 from orggraph.store.memory.state import (
-    HOUSEHOLD,
-    MEMBER,
-    POINTS,
-    UNIT,
-    WORK_UNIT,
     Attrs,
     GraphState,
     Row,
@@ -86,9 +81,6 @@ from orggraph.store.values import (
 log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
-
-_PARENT_LEVEL = {level.value: level.parent_level for level in Level}
-"""By level value: plain ints hash in C, enum members in Python (this runs once a row)."""
 
 
 class _Plan(Generic[K]):
@@ -128,6 +120,26 @@ class _Plan(Generic[K]):
 
 
 V = TypeVar("V")
+
+
+class _CallLookup:
+    """The graph as a bulk call leaves it so far: its accepted rows over the stored state,
+    so a row may hang under one earlier in the same call (`rules.Lookup`)."""
+
+    def __init__(self, state: GraphState) -> None:
+        self._state = state
+        self._accepted: dict[str, tuple[What, str | None]] = {}
+
+    def what(self, node_id: str) -> What | None:
+        accepted = self._accepted.get(node_id)
+        return accepted[0] if accepted is not None else self._state.what(node_id)
+
+    def parent_of(self, node_id: str) -> str | None:
+        accepted = self._accepted.get(node_id)
+        return accepted[1] if accepted is not None else self._state.parent_of(node_id)
+
+    def accept(self, node_id: str, what: What, parent_id: str | None = None) -> None:
+        self._accepted[node_id] = (what, parent_id)
 
 
 class _ReadCache:
@@ -238,21 +250,18 @@ class MemoryStore(SingleReads):
     # -- single writes ----------------------------------------------------------------------
 
     async def create_unit(self, unit: Unit) -> Unit:
-        if self._state.kind(unit.id) is not None:
-            raise DuplicateIdError([unit.id], self._what_is(unit.id))
+        rules.check_unit(unit, self._state, creating=True)
         await self.upsert_units([unit])
         return self._unit(unit.id)
 
     async def rename_unit(self, unit_id: str, name: str) -> Unit:
-        current = self._require(unit_id, UNIT, "unit")
+        current = self._require(unit_id, NodeKind.UNIT)
         await self.upsert_units([Unit(unit_id, name, current["level"], current["parent"])])
         return self._unit(unit_id)
 
     async def move_unit(self, unit_id: str, new_parent_id: str) -> Unit:
-        is_unit = self._state.kind(unit_id) == UNIT
-        if new_parent_id == unit_id or (is_unit and self._lies_below(new_parent_id, unit_id, {})):
-            raise CycleError(unit_id, new_parent_id)
-        current = self._require(unit_id, UNIT, "unit")
+        rules.check_move(unit_id, new_parent_id, self._state)
+        current = self._require(unit_id, NodeKind.UNIT)
         await self.upsert_units([Unit(unit_id, current["name"], current["level"], new_parent_id)])
         return self._unit(unit_id)
 
@@ -293,7 +302,7 @@ class MemoryStore(SingleReads):
         since: date,
         mode: Mode | None = None,
     ) -> Assignment:
-        self._require(to_member_id, MEMBER, "member")
+        self._require(to_member_id, NodeKind.MEMBER)
         old = self._require_cover(from_member_id, household_id)
         if to_member_id == from_member_id:
             raise InvalidValueError(
@@ -322,36 +331,46 @@ class MemoryStore(SingleReads):
 
     async def upsert_units(self, units: Sequence[Unit]) -> Changes:
         with gc_paused():
-            plan: _Plan[str] = _Plan(partial(self._stored, UNIT, self._state.unit_row))
+            lookup = _CallLookup(self._state)
+            plan: _Plan[str] = _Plan(partial(self._stored, NodeKind.UNIT, self._state.unit_row))
             for unit in units:
-                current = plan.current(unit.id)
-                self._check_unit(unit, current, plan.latest)
+                rules.check_unit(unit, lookup)
+                lookup.accept(unit.id, unit_at(unit.level), unit.parent_id)
                 row = [unit.id, unit.name, unit.level._value_, unit.parent_id]
-                plan.add(unit.id, row, current)
+                plan.add(unit.id, row, plan.current(unit.id))
             return self._commit_plan("upsert_units", plan)
 
     async def upsert_households(self, households: Sequence[Household]) -> Changes:
         with gc_paused():
-            plan: _Plan[str] = _Plan(partial(self._stored, HOUSEHOLD, self._state.household_row))
+            lookup = _CallLookup(self._state)
+            row_of = self._state.household_row
+            plan: _Plan[str] = _Plan(partial(self._stored, NodeKind.HOUSEHOLD, row_of))
             for h in households:
-                current = plan.current(h.id)
-                self._check_parent(h.id, Level.HOUSEHOLD, h.parent_id, {})
-                plan.add(h.id, [h.id, h.name, h.parent_id, h.address, h.phone, h.central], current)
+                rules.check_same_kind(h.id, NodeKind.HOUSEHOLD, lookup)
+                rules.check_parent(h.id, Level.HOUSEHOLD, h.parent_id, lookup)
+                lookup.accept(h.id, A_HOUSEHOLD, h.parent_id)
+                row = [h.id, h.name, h.parent_id, h.address, h.phone, h.central]
+                plan.add(h.id, row, plan.current(h.id))
             return self._commit_plan("upsert_households", plan)
 
     async def upsert_members(self, members: Sequence[Member]) -> Changes:
         with gc_paused():
-            plan: _Plan[str] = _Plan(partial(self._stored, MEMBER, self._state.member_row))
+            lookup = _CallLookup(self._state)
+            plan: _Plan[str] = _Plan(partial(self._stored, NodeKind.MEMBER, self._state.member_row))
             for m in members:
-                current = plan.current(m.id)
-                self._check_registration(m)
-                plan.add(m.id, [m.id, m.name, m.phone, m.work_unit_id, m.community_id], current)
+                rules.check_same_kind(m.id, NodeKind.MEMBER, lookup)
+                rules.check_registration(m, lookup)
+                lookup.accept(m.id, A_MEMBER)
+                row = [m.id, m.name, m.phone, m.work_unit_id, m.community_id]
+                plan.add(m.id, row, plan.current(m.id))
             return self._commit_plan("upsert_members", plan)
 
     async def upsert_work_units(self, work_units: Sequence[WorkUnit]) -> Changes:
         with gc_paused():
-            plan: _Plan[str] = _Plan(partial(self._stored, WORK_UNIT, self._state.work_unit_row))
+            row_of = self._state.work_unit_row
+            plan: _Plan[str] = _Plan(partial(self._stored, NodeKind.WORK_UNIT, row_of))
             for w in work_units:
+                rules.check_same_kind(w.id, NodeKind.WORK_UNIT, self._state)
                 plan.add(w.id, [w.id, w.name], plan.current(w.id))
             return self._commit_plan("upsert_work_units", plan)
 
@@ -359,8 +378,8 @@ class MemoryStore(SingleReads):
         with gc_paused():
             plan: _Plan[tuple[str, str]] = _Plan(lambda pair: self._state.assignment_row(*pair))
             for a in assignments:
-                self._require(a.member_id, MEMBER, "member")
-                self._require(a.household_id, HOUSEHOLD, "household")
+                rules.require(a.member_id, NodeKind.MEMBER, self._state)
+                rules.require(a.household_id, NodeKind.HOUSEHOLD, self._state)
                 pair = (a.member_id, a.household_id)
                 row = [a.member_id, a.household_id, a.mode._value_, a.since.isoformat()]
                 plan.add(pair, row, plan.current(pair))
@@ -368,95 +387,28 @@ class MemoryStore(SingleReads):
 
     async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
         with gc_paused():
-            plan: _Plan[str] = _Plan(partial(self._stored, POINTS, self._state.points_row))
+            plan: _Plan[str] = _Plan(partial(self._stored, NodeKind.POINTS, self._state.points_row))
             for e in entries:
-                current = plan.current(e.id)
-                self._require(e.member_id, MEMBER, "member")
+                rules.check_same_kind(e.id, NodeKind.POINTS, self._state)
+                rules.require(e.member_id, NodeKind.MEMBER, self._state)
                 row = [e.id, e.member_id, e.day.isoformat(), e.points, e.reason]
-                plan.add(e.id, row, current)
+                plan.add(e.id, row, plan.current(e.id))
             return self._commit_plan("record_points", plan)
 
-    # -- validation -------------------------------------------------------------------------
+    # -- look-ups for writes -------------------------------------------------------------
 
-    def _stored(self, kind: str, row_of: Callable[[str], Row], node_id: str) -> Row | None:
-        """The stored row of `node_id` if it is a `kind`, None if free; DuplicateIdError else."""
-        found = self._state.kind(node_id)
-        if found is None:
-            return None
-        if found != kind:
-            raise DuplicateIdError([node_id], self._what_is(node_id))
-        return row_of(node_id)
+    def _stored(self, kind: NodeKind, row_of: Callable[[str], Row], node_id: str) -> Row | None:
+        """The stored row of `node_id` if it is a `kind` (the rules checked it is no other)."""
+        return row_of(node_id) if self._state.kind(node_id) is kind else None
 
-    def _check_unit(self, unit: Unit, current: Row | None, batch: dict[str, Row]) -> None:
-        """Same level as stored, no cycle, a parent one level up: checked in that order."""
-        if current is not None:
-            if current[2] != unit.level._value_:
-                raise DuplicateIdError([unit.id], f"it is a {Level(current[2]).label}")
-            new_parent = unit.parent_id if current[3] != unit.parent_id else None
-            if new_parent is not None and self._lies_below(new_parent, unit.id, batch):
-                raise CycleError(unit.id, new_parent)
-        self._check_parent(unit.id, unit.level, unit.parent_id, batch)
-
-    def _check_parent(
-        self, child_id: str, level: Level, parent_id: str | None, batch: dict[str, Row]
-    ) -> None:
-        """The parent exists (stored or earlier in the batch) and sits one level up."""
-        expected = _PARENT_LEVEL[level._value_]
-        if parent_id is None:
-            if expected is not None:
-                raise WrongParentLevelError(child_id, level.label, None, expected.label)
-            return
-        batch_row = batch.get(parent_id)
-        found = batch_row[2] if batch_row else self._unit_level_value(parent_id)
-        if expected is None or found != expected._value_:
-            label = Level(found).label if found else self._state.label(parent_id)
-            raise WrongParentLevelError(child_id, level.label, parent_id, label or "?")
-
-    def _unit_level_value(self, node_id: str) -> int | None:
-        """The level value of a stored unit; None for another kind; UnknownIdError if free."""
-        attrs = self._state.nodes.get(node_id)
-        if attrs is not None:
-            value: int | None = attrs["level"]._value_ if attrs["k"] == UNIT else None
-            return value
-        if node_id not in self._state.points:
-            raise UnknownIdError([node_id], "parent")
-        return None
-
-    def _check_registration(self, member: Member) -> None:
-        """A cadre's work unit must exist, and their community must be a community."""
-        if member.work_unit_id is not None:
-            self._require(member.work_unit_id, WORK_UNIT, "work unit")
-        community = member.community_id
-        if community is None:
-            return
-        label = self._state.label(community)
-        if label is None:
-            raise UnknownIdError([community], "community")
-        if label != Level.COMMUNITY.label:
-            raise WrongParentLevelError(member.id, "Member", community, label)
-
-    def _lies_below(self, node_id: str, unit_id: str, batch: dict[str, Row]) -> bool:
-        """Whether `node_id` is `unit_id` or under it, with parents as the batch leaves them."""
-        current: str | None = node_id
-        while current is not None:
-            if current == unit_id:
-                return True
-            if current in batch:
-                current = batch[current][3]
-            else:
-                attrs = self._state.nodes.get(current)
-                current = attrs.get("parent") if attrs is not None else None
-        return False
-
-    def _require(self, node_id: str, kind: str, what: str) -> Attrs:
+    def _require(self, node_id: str, kind: NodeKind) -> Attrs:
         """The attributes of `node_id`, which must be a `kind`; UnknownIdError otherwise."""
-        attrs = self._state.nodes.get(node_id)
-        if attrs is None or attrs["k"] != kind:
-            raise UnknownIdError([node_id], what)
+        rules.require(node_id, kind, self._state)
+        attrs: Attrs = self._state.nodes[node_id]
         return attrs
 
     def _is_tree_node(self, node_id: str) -> bool:
-        return self._state.kind(node_id) in (UNIT, HOUSEHOLD)
+        return self._state.kind(node_id) in (NodeKind.UNIT, NodeKind.HOUSEHOLD)
 
     def _require_tree_node(self, node_id: str) -> None:
         if not self._is_tree_node(node_id):
@@ -464,15 +416,12 @@ class MemoryStore(SingleReads):
 
     def _require_cover(self, member_id: str, household_id: str) -> Attrs:
         """The edge of an assignment: UnknownIdError for either id, then NotAssignedError."""
-        self._require(member_id, MEMBER, "member")
-        self._require(household_id, HOUSEHOLD, "household")
+        self._require(member_id, NodeKind.MEMBER)
+        self._require(household_id, NodeKind.HOUSEHOLD)
         data = self._state.succ[member_id].get(household_id)
         if data is None:
             raise NotAssignedError(member_id, household_id)
         return data
-
-    def _what_is(self, node_id: str) -> str:
-        return f"it is a {self._state.label(node_id)}"
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -633,7 +582,7 @@ class MemoryStore(SingleReads):
         self, member_ids: Sequence[str]
     ) -> list[list[Coverage] | None]:
         return [
-            self._member_households(m) if self._state.kind(m) == MEMBER else None
+            self._member_households(m) if self._state.kind(m) == NodeKind.MEMBER else None
             for m in member_ids
         ]
 
@@ -641,7 +590,7 @@ class MemoryStore(SingleReads):
         self, household_ids: Sequence[str]
     ) -> list[list[Coverage] | None]:
         return [
-            self._household_members(h) if self._state.kind(h) == HOUSEHOLD else None
+            self._household_members(h) if self._state.kind(h) == NodeKind.HOUSEHOLD else None
             for h in household_ids
         ]
 
@@ -649,7 +598,7 @@ class MemoryStore(SingleReads):
         self, member_ids: Sequence[str], year: int
     ) -> list[list[PointsEntry] | None]:
         return [
-            self._member_points(m, year) if self._state.kind(m) == MEMBER else None
+            self._member_points(m, year) if self._state.kind(m) == NodeKind.MEMBER else None
             for m in member_ids
         ]
 
@@ -734,16 +683,16 @@ class MemoryStore(SingleReads):
         attrs = self._state.nodes.get(node_id)
         if attrs is None:
             return None
-        if attrs["k"] in (UNIT, HOUSEHOLD):
+        if attrs["k"] in (NodeKind.UNIT, NodeKind.HOUSEHOLD):
             return self._tree_node(node_id)
-        return self._member(node_id) if attrs["k"] == MEMBER else self._work_unit(node_id)
+        return self._member(node_id) if attrs["k"] == NodeKind.MEMBER else self._work_unit(node_id)
 
     def _tree_node(self, node_id: str) -> Unit | Household:
-        is_unit = self._state.nodes[node_id]["k"] == UNIT
+        is_unit = self._state.nodes[node_id]["k"] == NodeKind.UNIT
         return self._unit(node_id) if is_unit else self._household(node_id)
 
     def _searchable(self, node_id: str) -> Unit | Household | Member:
-        if self._state.nodes[node_id]["k"] == MEMBER:
+        if self._state.nodes[node_id]["k"] == NodeKind.MEMBER:
             return self._member(node_id)
         return self._tree_node(node_id)
 
@@ -767,12 +716,12 @@ class MemoryStore(SingleReads):
 
 def _searched(attrs: Attrs, level: Level | None) -> bool:
     """Whether search looks at a node: with a level only that level, else all but work units."""
-    kind: str = attrs["k"]
+    kind: NodeKind = attrs["k"]
     if level is None:
-        return kind != WORK_UNIT
-    if kind == UNIT:
+        return kind != NodeKind.WORK_UNIT
+    if kind == NodeKind.UNIT:
         return attrs["level"] is level
-    return kind == HOUSEHOLD and level is Level.HOUSEHOLD
+    return kind == NodeKind.HOUSEHOLD and level is Level.HOUSEHOLD
 
 
 def _audit_entry(row: Row) -> AuditEntry:

@@ -53,6 +53,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from orggraph.domain import rules
 from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import (
     Assignment,
@@ -77,6 +78,7 @@ from orggraph.domain.errors import (
     UnknownIdError,
 )
 from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.kinds import NodeKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.cursors import (
@@ -87,7 +89,7 @@ from orggraph.store.cursors import (
     search_cursor,
 )
 from orggraph.store.neo4j import checks, cypher, records
-from orggraph.store.neo4j.checks import Kind, Snapshot
+from orggraph.store.neo4j.checks import Snapshot
 from orggraph.store.neo4j.migrations import INDEX_WAIT_S
 from orggraph.store.neo4j.records import Row
 from orggraph.store.single import SingleReads
@@ -498,9 +500,7 @@ class Neo4jStore(SingleReads):
     async def _move_unit(
         self, tx: AsyncManagedTransaction, unit_id: str, new_parent_id: str
     ) -> Unit:
-        checks.check_move(
-            unit_id, new_parent_id, await self._snapshot(tx, {unit_id, new_parent_id})
-        )
+        rules.check_move(unit_id, new_parent_id, await self._snapshot(tx, {unit_id, new_parent_id}))
         moved = await self._run(tx, "move_unit", unit_id=unit_id, parent_id=new_parent_id)
         return records.unit_from(moved[0]["unit"])
 
@@ -509,7 +509,7 @@ class Neo4jStore(SingleReads):
 
     async def _delete_unit(self, tx: AsyncManagedTransaction, unit_id: str, cascade: bool) -> int:
         node = (await self._snapshot(tx, {unit_id})).get(unit_id)
-        if node is None or node.level is None:
+        if node is None or node.what.kind not in (NodeKind.UNIT, NodeKind.HOUSEHOLD):
             raise UnknownIdError([unit_id], "unit or household")
         if node.children and not cascade:
             raise RefusedDeleteError(unit_id, node.children)
@@ -566,9 +566,9 @@ class Neo4jStore(SingleReads):
         mode: Mode | None,
     ) -> Assignment:
         snapshot = await self._snapshot(tx, {household_id, from_member_id, to_member_id})
-        checks.require(to_member_id, Kind.MEMBER, snapshot)
-        checks.require(from_member_id, Kind.MEMBER, snapshot)
-        checks.require(household_id, Kind.HOUSEHOLD, snapshot)
+        rules.require(to_member_id, NodeKind.MEMBER, snapshot)
+        rules.require(from_member_id, NodeKind.MEMBER, snapshot)
+        rules.require(household_id, NodeKind.HOUSEHOLD, snapshot)
         covered = await self._run(
             tx, "is_assigned", member_id=from_member_id, household_id=household_id
         )
