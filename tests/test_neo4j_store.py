@@ -26,8 +26,9 @@ from orggraph.domain.entities import Household, Unit
 from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError, UnknownIdError
 from orggraph.domain.levels import Level
 from orggraph.store import open_store
+from orggraph.store.neo4j import Neo4jStore
+from orggraph.store.neo4j.connection import READ_ATTEMPTS
 from orggraph.store.neo4j.migrations import apply_migrations, schema_version
-from orggraph.store.neo4j.store import READ_ATTEMPTS, Neo4jStore
 from orggraph.store.values import Changes, ChildrenRequest, StoreUnavailableError
 
 NEO4J_URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
@@ -223,7 +224,7 @@ async def test_a_read_that_fails_on_the_way_is_asked_again(
     """The store retries a read whose connection failed (the driver retries only managed
     transactions), up to READ_ATTEMPTS tries in all."""
     await store.upsert_units([STREET])
-    real_run = store._run
+    real_run = store.db.run
     failures = 0
 
     async def flaky(*args: Any, **kwargs: Any) -> Any:
@@ -233,7 +234,7 @@ async def test_a_read_that_fails_on_the_way_is_asked_again(
             raise StoreUnavailableError("connection dropped")
         return await real_run(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_run", flaky)
+    monkeypatch.setattr(store.db, "run", flaky)
     assert (await store.get_nodes(["s1"]))[0] == STREET
     failures = -10  # more failures than tries: the error stands
     with pytest.raises(StoreUnavailableError):
@@ -248,7 +249,7 @@ async def test_a_query_past_the_cypher_timeout_is_stopped_with_a_named_error(
     QueryTimeoutError (code QUERY_TIMEOUT), not an unexplained driver error, and changes
     nothing."""
     await store.upsert_units([STREET])
-    store.transaction_timeout_s = 0.5
+    store.db.transaction_timeout_s = 0.5
     holder = AsyncGraphDatabase.driver(NEO4J_URI, auth=(NEO4J_USER, NEO4J_PASSWORD))
     try:
         async with holder.session(database=NEO4J_DATABASE) as session:
@@ -264,7 +265,7 @@ async def test_a_query_past_the_cypher_timeout_is_stopped_with_a_named_error(
     assert waited < 10
     assert info.value.code == "QUERY_TIMEOUT"
     assert "longer than 0.5 s (ORGGRAPH_CYPHER_TIMEOUT)" in info.value.message
-    store.transaction_timeout_s = None  # the check read below must not race the short limit
+    store.db.transaction_timeout_s = None  # the check read below must not race the short limit
     assert (await store.get_nodes(["s1"]))[0] == STREET
 
 

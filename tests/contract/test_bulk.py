@@ -25,7 +25,7 @@ from orggraph.domain.errors import (
     WrongParentLevelError,
 )
 from orggraph.domain.levels import Level
-from orggraph.store.neo4j.store import FAST_PATH_ROWS
+from orggraph.store.neo4j.bulk import FAST_PATH_ROWS
 from orggraph.store.protocols import GraphStore
 from orggraph.store.values import Changes
 

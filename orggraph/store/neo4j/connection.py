@@ -1,0 +1,220 @@
+"""The driver plumbing: sessions, transactions, retries, and the driver's errors as ours.
+
+Every query goes through `Connection.run`, which counts them in `queries_sent` (the API's
+tests count round trips). What callers see of a failure is the domain's or the protocol's
+error: StoreUnavailableError for a server that does not answer, DuplicateIdError for an id a
+concurrent writer took first, QueryTimeoutError for a transaction stopped by its time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncSession,
+    Query,
+    Record,
+    unit_of_work,
+)
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    DatabaseUnavailable,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError
+from orggraph.store.neo4j import cypher
+from orggraph.store.values import StoreUnavailableError
+
+READ_ATTEMPTS = 3
+"""Tries of a read query before its error stands (see `Connection.query`)."""
+
+READ_RETRY_PAUSE_S = 0.1
+"""Pause before a read's second try; twice that before the third."""
+
+CONNECT_TIMEOUT_S = 10.0
+
+Runner = AsyncManagedTransaction | AsyncSession
+"""What a query runs in: a managed transaction, or a session's implicit one (`clear`)."""
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+_STOPPED_CODES = ("TransactionTimedOut", "LockClientStopped")
+"""Neo4j's codes for a transaction ended by its time limit: a running query answers
+TransactionTimedOut(ClientConfiguration), one waiting for a lock LockClientStopped."""
+
+
+class Connection:
+    """One database on one server, spoken to through named queries only."""
+
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str = "neo4j",
+        *,
+        uri: str = "",
+        transaction_timeout_s: float | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        self.queries_sent = 0
+        """Queries sent since the connection was made (the connect check included)."""
+        self.transaction_timeout_s = transaction_timeout_s
+        """Neo4j ends any transaction running longer (None: the server's default)."""
+
+    @classmethod
+    async def open(
+        cls,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        transaction_timeout_s: float | None = None,
+    ) -> Connection:
+        """A connection to a server that answers, or StoreUnavailableError saying why not."""
+        where = f"Neo4j at {uri} (database {database!r}, user {user!r})"
+        try:
+            driver = AsyncGraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=CONNECT_TIMEOUT_S,
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, DriverError) as exc:
+            raise StoreUnavailableError(f"cannot use {where}: {exc}") from exc
+        connection = cls(driver, database, uri=uri, transaction_timeout_s=transaction_timeout_s)
+        try:
+            await driver.verify_connectivity()
+            await connection.query("ping")
+        except (DriverError, Neo4jError, OSError, StoreUnavailableError) as exc:
+            await driver.close()
+            raise StoreUnavailableError(f"cannot reach {where}: {exc}") from exc
+        return connection
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def run(
+        self, runner: Runner, query_name: str, timeout_s: float | None = None, /, **params: Any
+    ) -> list[Record]:
+        """Run the named query with `params` and return all its records; `timeout_s` bounds
+        a query run in a session's own (auto-commit) transaction (positional, so that no
+        Cypher parameter can be taken for it)."""
+        self.queries_sent += 1
+        text = cypher.query(query_name)
+        if isinstance(runner, AsyncSession):
+            result = await runner.run(Query(text, timeout=timeout_s), params)
+        else:  # a managed transaction carries its own timeout (unit_of_work)
+            result = await runner.run(text, params)
+        return [record async for record in result]
+
+    @asynccontextmanager
+    async def session(self, access_mode: str = WRITE_ACCESS) -> AsyncIterator[AsyncSession]:
+        """A session whose driver errors come out as the domain's and the protocol's errors."""
+        try:
+            async with self.driver.session(
+                database=self.database, default_access_mode=access_mode
+            ) as session:
+                yield session
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable, AuthError) as exc:
+            raise StoreUnavailableError(f"Neo4j at {self.uri} does not answer: {exc}") from exc
+        except ConstraintError as exc:
+            raise _duplicate_from(exc) from exc
+        except Neo4jError as exc:
+            if not any(code in (exc.code or "") for code in _STOPPED_CODES):
+                raise
+            limit = self.transaction_timeout_s
+            allowed = f"{limit:g} s (ORGGRAPH_CYPHER_TIMEOUT)" if limit else "the server allows"
+            raise QueryTimeoutError(
+                f"the query was stopped: it ran longer than {allowed}, or the server ended it"
+            ) from exc
+
+    async def read(
+        self,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `work` in a managed read transaction."""
+        async with self.session() as session:
+            timed = unit_of_work(timeout=self.transaction_timeout_s)(work)
+            return await session.execute_read(timed, *args, **kwargs)
+
+    async def write(
+        self,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `work` in a write transaction that also raises the data version (the summary
+        caches of every process go stale with it)."""
+
+        async def work_and_bump(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
+            result = await work(tx, *a, **kw)
+            await self.run(tx, "bump_data_version")
+            return result
+
+        async with self.session() as session:
+            timed = unit_of_work(timeout=self.transaction_timeout_s)(work_and_bump)
+            return await session.execute_write(timed, *args, **kwargs)
+
+    async def query(self, query_name: str, /, **params: Any) -> list[Record]:
+        """One read query in an auto-commit transaction: one round trip, where a managed
+        transaction takes three (BEGIN, RUN, COMMIT), and the Python driver's time per round
+        trip is what an API request mostly waits on. The driver retries only managed
+        transactions, so a read that failed on a lost connection or a retryable transient
+        error is asked again here, briefly (READ_ATTEMPTS tries with short pauses: an API
+        request should fail fast while the server is down, not hang)."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                async with self.session(READ_ACCESS) as session:
+                    return await self.run(session, query_name, self.transaction_timeout_s, **params)
+            except (StoreUnavailableError, TransientError) as exc:
+                if attempt == READ_ATTEMPTS or not _worth_retrying(exc):
+                    raise
+                await asyncio.sleep(READ_RETRY_PAUSE_S * attempt)
+        raise AssertionError("unreachable")
+
+    async def found(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """The `found` list of a query that answers many ids with one row (see lookup_ids)."""
+        rows: list[dict[str, Any]] = (await self.query(query_name, **params))[0]["found"]
+        return rows
+
+    async def schema(self, query_name: str, /, **params: Any) -> None:
+        """A schema statement, or one that runs its own transactions: in a session of its
+        own (neither may run inside a managed transaction)."""
+        async with self.session() as session:
+            await self.run(session, query_name, **params)
+
+
+def _worth_retrying(exc: Exception) -> bool:
+    """A lost connection or a transient error the driver calls retryable; not a refused
+    password (which `session` also reports as StoreUnavailableError)."""
+    if isinstance(exc, TransientError):
+        return exc.is_retryable()
+    return not isinstance(exc.__cause__, AuthError)
+
+
+_DUPLICATE_ID = re.compile(r"property `id` = '([^']*)'")
+
+
+def _duplicate_from(exc: ConstraintError) -> DuplicateIdError:
+    """A unique-id violation the checks could not foresee (a concurrent writer won a race)."""
+    match = _DUPLICATE_ID.search(exc.message or "")
+    return DuplicateIdError([match.group(1)] if match else [], "written concurrently")
