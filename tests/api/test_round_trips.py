@@ -11,6 +11,7 @@ import pytest
 
 from orggraph.api.app import AppOptions, create_app
 from orggraph.api.limits import Limits
+from orggraph.auth.tokens import Principal, Role
 from orggraph.domain.entities import Assignment, Household, Member, Mode, Unit
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
@@ -103,12 +104,14 @@ MEMBER_ONLY = "query($id: ID!) { member(id: $id) { id name } }"
 HOUSEHOLD = "query($id: ID!) { household(id: $id) { id name cadres { member { id } since } } }"
 
 
-async def _store_calls(store: GraphStore, query: str, node_id: str) -> tuple[int, dict[str, Any]]:
-    """(store calls, data) for one query about `node_id`."""
+async def _store_calls(
+    store: GraphStore, query: str, node_id: str, caller: Principal = ADMIN
+) -> tuple[int, dict[str, Any]]:
+    """(store calls, data) for one query about `node_id`, asked by `caller`."""
     counting = CountingStore(store)
     app = create_app(counting, Policy(), SECRET)  # type: ignore[arg-type]
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(caller)
     ) as http:
         data = await GraphQLClient(http).ok(query, {"id": node_id})
     return counting.calls, data
@@ -142,3 +145,20 @@ async def test_one_person_and_their_assignments_in_one_read(
     assert found["name"] == (await store.get_node(node_id)).name  # type: ignore[union-attr]
     rows = found.get("households", found.get("cadres", []))
     assert len(rows) == listed
+
+
+NODE_NAME = "query($id: ID!) { node(id: $id) { id ... on Household { name } } }"
+
+
+async def test_a_scoped_organiser_reads_a_node_once(store: GraphStore) -> None:
+    """Deciding whether a node lies in the caller's scope fetches it; the answer reuses that
+    fetch: one node read and one ancestors read, not a second node read."""
+    await _build_city(store, 1)
+    organiser = Principal("li.organiser", Role.COMMUNITY, "S0-C0")
+    made, data = await _store_calls(store, NODE_NAME, "S0-C0-B0-G0-H0", organiser)
+    assert data["node"] == {"id": "S0-C0-B0-G0-H0", "name": "住户0"}
+    assert made == 2
+    outsider = Principal("wang.organiser", Role.COMMUNITY, "S0-C0-B1")
+    made, data = await _store_calls(store, NODE_NAME, "S0-C0-B0-G0-H0", outsider)
+    assert data["node"] is None
+    assert made == 2
