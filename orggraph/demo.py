@@ -6,8 +6,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import click
-
 from orggraph.importer.run import import_ledger
 from orggraph.ledger.writer import write_ledger
 from orggraph.seed.generate import generate_city
@@ -18,17 +16,24 @@ DEMO_PROFILE = "qianjiang"
 DEMO_SEED = 1
 
 
+class DemoImportError(Exception):
+    """The generated demo ledger did not import (`orggraph serve --demo` reports it, exit 1)."""
+
+
 async def ensure_demo_city(store: GraphStore) -> bool:
     """Load the demo city into an empty store; return whether it loaded one."""
     counts = await store.counts()
     if sum(counts.units.values()) or counts.households:
         return False
-    click.echo(f"Empty store: generating the {DEMO_PROFILE} city (scale 1) and importing it...")
+    print(
+        f"Empty store: generating the {DEMO_PROFILE} city (scale 1) and importing it...",
+        flush=True,
+    )
     city = generate_city(load_profile(DEMO_PROFILE), 1.0, DEMO_SEED)
     with tempfile.TemporaryDirectory(prefix="orggraph-demo-") as folder:
         ledger_dir = Path(folder) / "ledger"
         write_ledger(city, ledger_dir, "csv")
         report = await import_ledger(ledger_dir, store)
     if report.problems:
-        raise click.ClickException(f"the demo ledger did not import: {report.problems[0]}")
+        raise DemoImportError(f"the demo ledger did not import: {report.problems[0]}")
     return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 
-import click
 import uvicorn
 
 from orggraph.api.app import AppOptions, create_app
@@ -19,10 +18,9 @@ DEMO_TOKEN_TTL_S = 7 * 24 * 3600
 
 def settle_heap() -> None:
     """Collect once, then freeze what is alive: the loaded store and the app live as long as
-    the process. The embedded store holds about a million objects per city, and every full
-    run of Python's cyclic collector rescanned all of them, a pause of 100-200 ms in the
-    middle of some request (p99 of a cadre's households with 16 clients: 183 ms before,
-    35 ms after). Objects made later are collected as usual.
+    the process. The embedded store holds a very large number of objects per city, and every
+    full run of Python's cyclic collector rescanned all of them, a pause long enough to show
+    in the slowest requests (README, Benchmarks). Objects made later are collected as usual.
     """
     gc.collect()
     gc.freeze()
@@ -62,9 +60,10 @@ async def _serve(settings: Settings, print_admin_token: bool, demo: bool) -> Non
 
 def _print_admin_token(secret: str, url: str) -> None:
     token = create_token(secret, Principal("demo-admin", Role.ADMIN, None), DEMO_TOKEN_TTL_S)
-    click.echo(
+    print(
         f"\nGraphiQL: {url}\nAdmin token (valid 7 days). In GraphiQL's Headers tab paste:\n"
         f'  {{"Authorization": "Bearer {token}"}}\n'
         f"or from a shell:\n  curl -s {url} -H 'Authorization: Bearer {token}' "
-        "-H 'content-type: application/json' -d '{\"query\": \"{ streets { id name } }\"}'\n"
+        "-H 'content-type: application/json' -d '{\"query\": \"{ streets { id name } }\"}'\n",
+        flush=True,
     )

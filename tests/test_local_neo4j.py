@@ -27,9 +27,9 @@ import pytest
 from click.testing import CliRunner
 from neo4j import Driver, GraphDatabase
 
+from orggraph.cli.neo4j import neo4j_group
 from orggraph.config import LocalNeo4jSettings, Settings
 from orggraph.localneo4j import instance, server, versions
-from orggraph.localneo4j.cli import neo4j_group
 
 # --- unit tests: no server ---------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ import socket
 import pytest
 from click.testing import CliRunner
 
+from orggraph.cli.schema import schema_group
 from orggraph.store.neo4j.migrations import load_migrations
-from orggraph.store.schema_cli import schema_group
 
 
 def _free_port() -> int:

@@ -1,7 +1,9 @@
 """The things orggraph holds, as immutable values that both stores return alike.
 
 Ids are external, stable strings (from the ledgers), unique across every kind of node, so one
-id names one thing whether it is a unit, a household, a cadre or a work unit.
+id names one thing whether it is a unit, a household, a cadre or a work unit. What each is in
+the city's own terms: docs/domain.md (the chain, central households, cadres and cover, work
+units and registration, points).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Policy values from the source document, defined once.
 
 The document sets 10 to 15 households a contacting cadre (人均包联10-15户) and at least
-20 points a year (年度积分不少于20分). They are defaults: a deployment may configure others
-(see `orggraph.config`), so code reads them from a `Policy`, never from literals.
+20 points a year (年度积分不少于20分); see docs/domain.md#the-household-band and #points.
+They are defaults: a deployment may configure others (see `orggraph.config`), so code reads
+them from a `Policy`, never from literals.
 """
 
 from __future__ import annotations

@@ -244,8 +244,8 @@ def install(home: Path, browser_jar: Path, policy: Policy) -> Path:
     """Write ``<home>/web/neo4j-browser.zip`` (Browser plus orggraph's guide and style).
 
     Skipped when nothing changed since the last start (same jar, guide and style), since the
-    ZIP is a 46 MB copy. Written beside and renamed into place, so a crash never leaves a half
-    ZIP that Neo4j would serve. Returns the ZIP's path.
+    ZIP is a full copy of Browser. Written beside and renamed into place, so a crash never
+    leaves a half ZIP that Neo4j would serve. Returns the ZIP's path.
     """
     guide = render_guide(policy).encode("utf-8")
     style = (browser_schema_dir() / "orggraph.grass").read_bytes()

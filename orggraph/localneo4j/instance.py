@@ -35,8 +35,8 @@ def render_config(settings: LocalNeo4jSettings, home: Path) -> str:
     The advertised Bolt address is set as well as the listening one: otherwise the discovery
     document at / and Neo4j Browser still point clients at 7687. The initial heap is the
     maximum, as Neo4j's own memory advice says: a heap that starts small grows through
-    collections while the first import runs, and that import took 33-42 s instead of 40-49 s
-    (scale 1, 2g heap, first import after start).
+    collections while the first import runs, which slows that import noticeably (README,
+    Benchmarks).
     """
     lines = [
         "# Written by `orggraph neo4j start` on every start from orggraph's settings",

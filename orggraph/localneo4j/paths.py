@@ -3,7 +3,8 @@
 A Neo4j home is just a folder with ``conf/neo4j.conf`` and a ``lib``. Each *instance*
 (``default`` for development, ``test`` for the test run) gets its own home under
 ``<cache_dir>/neo4j-<version>/instances/<instance>/`` with its own data, logs and pid file, and a
-symlink to the shared ``lib``, so instances never share a database but share the 140 MB of jars.
+symlink to the shared ``lib``, so instances never share a database but share the jars (the
+bulk of the download).
 Every module asks here rather than joining paths itself, so the layout is written down once.
 The server listens on 127.0.0.1 only.
 """

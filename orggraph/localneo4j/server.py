@@ -42,7 +42,7 @@ from orggraph.localneo4j.validate import _validate
 from orggraph.localneo4j.versions import NEO4J_USER, NEO4J_VERSION
 
 # The lifecycle, plus what its callers need beside it: the error it raises, and the version and
-# user to tell a person about (cli.py uses them as ``server.<name>``).
+# user to tell a person about (orggraph/cli/neo4j.py uses them as ``server.<name>``).
 __all__ = [
     "NEO4J_USER",
     "NEO4J_VERSION",

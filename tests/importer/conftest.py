@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 import pytest
 
-from orggraph.importer.cli import export_command, import_command, stats_command
+from orggraph.cli.ledger import export_command, import_command, stats_command
+from orggraph.cli.seed import seed_group
 from orggraph.ledger import Ledger, write_ledger
-from orggraph.seed.cli import seed_group
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
 from orggraph.store.memory import MemoryStore

@@ -15,7 +15,7 @@ from orggraph.store.memory import MemoryStore
 
 IMPORT = """
 import sys, time
-from orggraph.importer.cli import import_command
+from orggraph.cli.ledger import import_command
 from orggraph.store.memory import MemoryStore
 
 write_households = MemoryStore.upsert_households

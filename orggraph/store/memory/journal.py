@@ -315,7 +315,7 @@ def _dump_snapshot(file: BinaryIO, seq: int, state: Mapping[str, Iterable[Any]])
     """`{"format":..,"seq":..,"state":{section:[rows]}}`, rows encoded in chunks.
 
     `json.dumps` of a chunk runs in C; `JSONEncoder.iterencode` would stream but runs in
-    Python, ten times slower on a city-sized state.
+    Python, far slower on a city-sized state.
     """
     file.write(b'{"format":%d,"seq":%d,"state":{' % (SNAPSHOT_FORMAT, seq))
     for number, (section, rows) in enumerate(state.items()):

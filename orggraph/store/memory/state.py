@@ -66,7 +66,7 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for one big batch (bulk call, replay, snapshot).
 
     A 100,000-row batch allocates millions of containers, and each time the heap grows by a
-    quarter the collector rescans all of it: that more than doubled the cost of a bulk call.
+    quarter the collector rescans all of it, which makes a big bulk call much costlier.
     The graph's dicts and rows make no reference cycles, so there is nothing to find meanwhile.
     """
     was_enabled = gc.isenabled()

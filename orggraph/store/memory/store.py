@@ -9,8 +9,9 @@ exactly the state the live calls built:
 2. append one journal record and fsync it (a bulk call is one record, whatever its size);
 3. apply the record to memory with `GraphState.apply`, the function replay uses too.
 
-The state, its layout and the apply functions live in `memory_state`, gap finding in
-`memory_gaps`; this module validates writes and answers reads.
+The state, its layout and the apply functions live in `state`, gap finding in `gaps`, the
+journal in `journal`; this module checks writes against the domain's rules
+(`orggraph.domain.rules`) and answers reads.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Queries take plain rows (`$rows`, lists of maps) and return node maps (`n {.*, labels: ...,
 parent_id: ...}`); keeping both translations here leaves `neo4j.py` about transactions only.
 Dates travel in rows as ISO text and become Neo4j dates in Cypher (`date(row.since)`): the
-driver packs a `datetime.date` four times slower than a string, which shows at 100,000 rows.
+driver packs a `datetime.date` much more slowly than a string, which shows in bulk batches.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """`orggraph report gaps|points`: the reports as commands.
 
-Registered by orggraph/cli.py with ``main.add_command(report_group)``. Progress goes to stderr
-(so `--out -` can stream a CSV or JSON to stdout); every failure is a one-line message and
-exit code 1.
+Registered by orggraph/cli/__init__.py with ``main.add_command(report_group)``. Progress goes
+to stderr (so `--out -` can stream a CSV or JSON to stdout); every failure is a one-line message
+and exit code 1.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import click
 
 from orggraph.access import ScopedStore
 from orggraph.auth.tokens import AuthError, load_secret, verify_token
+from orggraph.cli.store_option import run_with_store, store_option
 from orggraph.config import Settings
 from orggraph.domain.errors import OrgGraphError
 from orggraph.reports.gap_data import collect_gap_report
@@ -31,7 +32,6 @@ from orggraph.reports.output import (
 from orggraph.reports.points_data import collect_points_report
 from orggraph.reports.scope import ReportError
 from orggraph.store import GraphStore
-from orggraph.store.command import run_with_store, store_option
 from orggraph.store.protocols import OrgView
 
 T = TypeVar("T")

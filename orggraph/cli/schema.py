@@ -1,8 +1,9 @@
 """`orggraph schema apply`: bring a Neo4j database's constraints and indexes up to date.
 
-Registered by orggraph/cli.py with ``main.add_command(schema_group)``. Opening the Neo4j store
-applies missing migrations anyway; this command is for deployments that want the schema in
-place before the first import or service start, and for seeing which version a database is at.
+Registered by orggraph/cli/__init__.py with ``main.add_command(schema_group)``. Opening the
+Neo4j store applies missing migrations anyway; this command is for deployments that want the
+schema in place before the first import or service start, and for seeing which version a
+database is at.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ import json
 import click
 
 from orggraph.auth.tokens import AuthError, Principal, Role, create_token, load_secret
+from orggraph.cli.store_option import run_with_store, store_option
 from orggraph.config import Settings
 from orggraph.domain.audit import AuditEntry
 from orggraph.store import GraphStore
-from orggraph.store.command import run_with_store, store_option
 
 
 @click.group("token")

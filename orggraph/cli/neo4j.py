@@ -1,7 +1,8 @@
 """`orggraph neo4j start|stop|status`: the local Neo4j server as a command-line group.
 
-Registered by orggraph/cli.py with ``main.add_command(neo4j_group)``. Progress goes to stderr,
-the result to stdout; every failure is a one-paragraph message and exit code 1, no traceback.
+Registered by orggraph/cli/__init__.py with ``main.add_command(neo4j_group)``. Progress goes
+to stderr, the result to stdout; every failure is a one-paragraph message and exit code 1, no
+traceback.
 """
 
 from __future__ import annotations
@@ -179,7 +180,3 @@ def status_command(instance: str | None, bolt_port: int | None, http_port: int |
     else:
         click.echo(f"Neo4j ({name}) is not running.")
     click.get_current_context().exit(NOT_RUNNING_EXIT_CODE)
-
-
-if __name__ == "__main__":  # `python -m orggraph.localneo4j.cli`, handy before cli.py wires it
-    neo4j_group()

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from orggraph.cli.store_option import run_with_store, store_option
 from orggraph.config import Settings
 from orggraph.domain.errors import OrgGraphError
 from orggraph.importer.export import export_ledger
@@ -19,7 +20,6 @@ from orggraph.importer.write import DEFAULT_BATCH_SIZE
 from orggraph.ledger import LANGUAGES, write_ledger
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore
-from orggraph.store.command import run_with_store, store_option
 
 
 @click.command("import")
