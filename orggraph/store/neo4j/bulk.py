@@ -87,7 +87,10 @@ class BatchWriter:
                 return await write(self._write_every_row, call.fast_query, planned[0])
             except (_Shortfall, DuplicateIdError):
                 pass  # rolled back; the checked path says which row is wrong, or writes it
-        if sum(len(batch) for batch in planned) <= self.batch_rows:
+        rows = sum(len(batch) for batch in planned)
+        if rows < FAST_PATH_ROWS:  # an organiser's write: checked and written in turn
+            return await self._connection.write_in_turn(self._check_and_write, call)
+        if rows <= self.batch_rows:
             return await write(self._check_and_write, call)
         call.check(await self._connection.read(self.snapshot, call.ids, call.lookup))
         total = Changes()

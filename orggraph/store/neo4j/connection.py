@@ -163,7 +163,7 @@ class Connection:
         **kwargs: P.kwargs,
     ) -> T:
         """Run `work` in a write transaction that also raises the data version (the summary
-        caches of every process go stale with it)."""
+        caches of every process go stale with it) at its end."""
 
         async def work_and_bump(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
             result = await work(tx, *a, **kw)
@@ -172,6 +172,26 @@ class Connection:
 
         async with self.session() as session:
             timed = unit_of_work(timeout=self.transaction_timeout_s)(work_and_bump)
+            return await session.execute_write(timed, *args, **kwargs)
+
+    async def write_in_turn(
+        self,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Like `write`, but the data version is raised first: that write locks the version
+        node until commit, so such transactions run one after another and each one's checks
+        read what the one before it wrote. An organiser's single write checks, then writes;
+        two at once could otherwise both pass checks that only one of them may pass (two
+        moves that together make a cycle, two covers of one pair)."""
+
+        async def bump_and_work(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
+            await self.run(tx, "bump_data_version")
+            return await work(tx, *a, **kw)
+
+        async with self.session() as session:
+            timed = unit_of_work(timeout=self.transaction_timeout_s)(bump_and_work)
             return await session.execute_write(timed, *args, **kwargs)
 
     async def query(self, query_name: str, /, **params: Any) -> list[Record]:

@@ -147,13 +147,13 @@ class Neo4jStore(SingleReads):
 
     async def rename_unit(self, unit_id: str, name: str) -> Unit:
         name = check_name(name, unit_id)
-        found = await self.db.write(self.db.run, "rename_unit", unit_id=unit_id, name=name)
+        found = await self.db.write_in_turn(self.db.run, "rename_unit", unit_id=unit_id, name=name)
         if not found:
             raise UnknownIdError([unit_id], "unit")
         return records.unit_from(found[0]["unit"])
 
     async def move_unit(self, unit_id: str, new_parent_id: str) -> Unit:
-        return await self.db.write(self._move_unit, unit_id, new_parent_id)
+        return await self.db.write_in_turn(self._move_unit, unit_id, new_parent_id)
 
     async def _move_unit(
         self, tx: AsyncManagedTransaction, unit_id: str, new_parent_id: str
@@ -165,7 +165,7 @@ class Neo4jStore(SingleReads):
         return records.unit_from(moved[0]["unit"])
 
     async def delete_unit(self, unit_id: str, cascade: bool = False) -> int:
-        return await self.db.write(self._delete_unit, unit_id, cascade)
+        return await self.db.write_in_turn(self._delete_unit, unit_id, cascade)
 
     async def _delete_unit(self, tx: AsyncManagedTransaction, unit_id: str, cascade: bool) -> int:
         node = (await self._batches.snapshot(tx, {unit_id})).get(unit_id)
@@ -195,7 +195,7 @@ class Neo4jStore(SingleReads):
     async def unassign(self, member_id: str, household_id: str) -> None:
         """One query: it removes nothing unless both ids exist and the cover does."""
         result = (
-            await self.db.write(
+            await self.db.write_in_turn(
                 self.db.run, "unassign", member_id=member_id, household_id=household_id
             )
         )[0]
@@ -214,7 +214,7 @@ class Neo4jStore(SingleReads):
         since: date,
         mode: Mode | None = None,
     ) -> Assignment:
-        return await self.db.write(
+        return await self.db.write_in_turn(
             self._transfer, household_id, from_member_id, to_member_id, since, mode
         )
 
