@@ -54,9 +54,27 @@ class FiguresMachine(RuleBasedStateMachine):
         self.store: GraphStore = self.run(self._open())
         self.model = Model()
         self.made = 0
-        for street in ("s1", "s2"):
-            self._write(self.store.create_unit(Unit(street, street, Level.STREET)), ok=True)
-            self.model.units[street] = Unit(street, street, Level.STREET)
+        units = [
+            Unit("s1", "s1", Level.STREET),
+            Unit("s2", "s2", Level.STREET),
+            Unit("c1", "c1", Level.COMMUNITY, "s1"),
+            Unit("c2", "c2", Level.COMMUNITY, "s2"),
+            Unit("b1", "b1", Level.BRANCH, "c1"),
+            Unit("b2", "b2", Level.BRANCH, "c2"),
+            Unit("g1", "g1", Level.BUILDING, "b1"),
+            Unit("g2", "g2", Level.BUILDING, "b1"),
+            Unit("g3", "g3", Level.BUILDING, "b2"),
+        ]
+        households = [Household(f"h{i}", "户", f"g{1 + i % 3}", central=i == 0) for i in range(5)]
+        members = [Member("m1", "干部", community_id="c1"), Member("m2", "干部", community_id="c2")]
+        self.run(self.store.upsert_units(units))
+        self.run(self.store.upsert_households(households))
+        self.run(self.store.upsert_members([*members, Member("m3", "干部")]))
+        self.run(self.store.assign(Assignment("m1", "h1", Mode.UNIT, date(2024, 1, 1))))
+        self.model.units.update((u.id, u) for u in units)
+        self.model.households.update((h.id, h) for h in households)
+        self.model.members.update((m.id, m) for m in [*members, Member("m3", "干部")])
+        self.model.covers[("m1", "h1")] = (Mode.UNIT, date(2024, 1, 1))
 
     async def _open(self) -> GraphStore:
         if self.kind == "memory":
@@ -75,7 +93,7 @@ class FiguresMachine(RuleBasedStateMachine):
 
     def _new_id(self, prefix: str) -> str:
         self.made += 1
-        return f"{prefix}{self.made}"
+        return f"{prefix}-new{self.made}"
 
     def _write(self, work: Awaitable[Any], ok: bool) -> None:
         """Run a write the model says succeeds (`ok`) or must be refused."""
@@ -190,12 +208,16 @@ class FiguresMachine(RuleBasedStateMachine):
         self._write(work, ok=True)
         self.model.covers.update(((a.member_id, a.household_id), (a.mode, a.since)) for a in rows)
 
-    @rule(data=st.data())
-    def unassign(self, data: st.DataObject) -> None:
-        if not self.model.members or not self.model.households:
+    @rule(data=st.data(), covered=st.booleans())
+    def unassign(self, data: st.DataObject, covered: bool) -> None:
+        """Mostly a pair that is covered; else any pair, which may be refused."""
+        if covered and self.model.covers:
+            member, household = data.draw(st.sampled_from(sorted(self.model.covers)))
+        elif self.model.members and self.model.households:
+            member = data.draw(st.sampled_from(sorted(self.model.members)))
+            household = data.draw(st.sampled_from(sorted(self.model.households)))
+        else:
             return
-        member = data.draw(st.sampled_from(sorted(self.model.members)))
-        household = data.draw(st.sampled_from(sorted(self.model.households)))
         ok = (member, household) in self.model.covers
         self._write(self.store.unassign(member, household), ok=ok)
         self.model.covers.pop((member, household), None)

@@ -24,6 +24,7 @@ import functools
 import gc
 import sys
 from bisect import insort
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from orggraph.domain.kinds import (
 )
 from orggraph.domain.levels import Level
 from orggraph.store.memory.journal import JournalCorruptError, JsonObject, Record
+from orggraph.store.memory.rollups import Rollups
 
 Attrs = dict[str, Any]
 Row = list[Any]
@@ -120,6 +122,11 @@ class GraphState:
         self.streets: set[str] = set()
         self.points: dict[str, tuple[str, date, int, str]] = {}
         self.member_points: dict[str, set[str]] = {}
+        self.cover_totals: Counter[str] = Counter()
+        """How many households each cadre covers."""
+        self.year_points: dict[str, dict[int, int]] = {}
+        """Each cadre's points summed per year."""
+        self.rollups = Rollups(self.nodes, self.succ, self.pred, self.streets)
         self.audit: dict[str, Row] = {}
         """Audit entries as rows, by id; ids sort by time (`new_audit_id`)."""
         self.audit_ids: list[str] = []
@@ -287,20 +294,26 @@ class GraphState:
         """
         added: list[tuple[str, Attrs]] = []
         moved: list[tuple[str, str | None]] = []
+        recounted: list[str] = []
         for node_id, attrs in entries:
             old = self.nodes.get(node_id)
             if old is None:
                 added.append((node_id, attrs))
                 continue
             if old["parent"] != attrs["parent"]:
+                self.rollups.touch(old["parent"])
                 self._unhang(old["parent"], node_id)
                 moved.append((node_id, attrs["parent"]))
+            elif old.get("central") != attrs.get("central"):
+                recounted.append(node_id)
             old.update(attrs)
         self.graph.add_nodes_from(added)
         self.graph.add_edges_from((a["parent"], n) for n, a in added if a["parent"] is not None)
         self.streets.update(n for n, a in added if a["parent"] is None)
         for node_id, parent in moved:
             self._hang(parent, node_id)
+        for node_id in [*(n for n, _ in added), *(n for n, _ in moved), *recounted]:
+            self.rollups.touch(node_id)
 
     def _hang(self, parent: str | None, node_id: str) -> None:
         if parent is None:
@@ -324,6 +337,7 @@ class GraphState:
         """Add or update cadres, pointing their registration edges where the rows say."""
         added: list[tuple[str, Attrs]] = []
         links: list[tuple[str, str]] = []
+        registered_with: list[str | None] = []
         for member_id, name, phone, work_unit, community in args["rows"]:
             member_id = _id(member_id)
             attrs = {
@@ -336,12 +350,17 @@ class GraphState:
             old = self.nodes.get(member_id)
             if old is None:
                 added.append((member_id, attrs))
+                registered_with.append(attrs["community"])
             else:
+                if old["community"] != attrs["community"]:
+                    registered_with += [old["community"], attrs["community"]]
                 self._drop_stale_links(member_id, old, attrs)
                 old.update(attrs)
             links.extend((member_id, t) for t in (work_unit, community) if t is not None)
         self.graph.add_nodes_from(added)
         self.graph.add_edges_from(links)
+        for community in registered_with:
+            self.rollups.touch(community)
 
     def _drop_stale_links(self, member_id: str, old: Attrs, new: Attrs) -> None:
         for link in ("work_unit", "community"):
@@ -349,10 +368,15 @@ class GraphState:
                 self.graph.remove_edge(member_id, old[link])
 
     def _assign(self, args: JsonObject) -> None:
+        rows = [(_id(m), _id(h), _MODES[mode], _day(since)) for m, h, mode, since in args["rows"]]
+        for member_id, household_id, _, _ in rows:
+            if household_id not in self.succ.get(member_id, ()):
+                self.cover_totals[member_id] += 1
         self.graph.add_edges_from(
-            (_id(m), _id(h), {"mode": _MODES[mode], "since": _day(since)})
-            for m, h, mode, since in args["rows"]
+            (m, h, {"mode": mode, "since": since}) for m, h, mode, since in rows
         )
+        for _, household_id, _, _ in rows:
+            self.rollups.touch(household_id)
 
     def _record_points(self, args: JsonObject) -> None:
         for entry_id, member_id, day, points, reason in args["rows"]:
@@ -360,30 +384,43 @@ class GraphState:
             old = self.points.get(entry_id)
             if old is not None:
                 self.member_points[old[0]].discard(entry_id)
+                self.year_points[old[0]][old[1].year] -= old[2]
             self.points[entry_id] = (member_id, _day(day), points, reason)
             self.member_points.setdefault(member_id, set()).add(entry_id)
+            sums = self.year_points.setdefault(member_id, {})
+            sums[_day(day).year] = sums.get(_day(day).year, 0) + points
 
     def _unassign(self, args: JsonObject) -> None:
         self.graph.remove_edge(args["member"], args["household"])
+        self.cover_totals[args["member"]] -= 1
+        self.rollups.touch(args["household"])
 
     def _transfer(self, args: JsonObject) -> None:
         """Drop the old cover; add the new one unless that cadre covers the household already."""
         household, to_member = args["household"], _id(args["to"])
         self.graph.remove_edge(args["from"], household)
+        self.cover_totals[args["from"]] -= 1
         if household not in self.succ[to_member]:
             self.graph.add_edge(
                 to_member, household, mode=_MODES[args["mode"]], since=_day(args["since"])
             )
+            self.cover_totals[to_member] += 1
+        self.rollups.touch(household)
 
     def _delete(self, args: JsonObject) -> None:
         """Remove a subtree with its edges; its communities' cadres lose their registration."""
         root = args["id"]
+        self.rollups.touch(self.nodes[root]["parent"])
         self._unhang(self.nodes[root]["parent"], root)
         doomed = list(self.subtree([root]))
         for node_id in doomed:
-            if self.nodes[node_id].get("level") is Level.COMMUNITY:
+            attrs = self.nodes[node_id]
+            if attrs.get("level") is Level.COMMUNITY:
                 for member_id in self.registered(node_id):
                     self.nodes[member_id]["community"] = None
+            if attrs["k"] is NodeKind.HOUSEHOLD:
+                self.cover_totals.subtract(self.covering(node_id).keys())
+        self.rollups.forget([n for n in doomed if self.nodes[n]["k"] is NodeKind.UNIT])
         self.graph.remove_nodes_from(doomed)
 
     def _clear(self, args: JsonObject) -> None:
@@ -391,6 +428,9 @@ class GraphState:
         self.streets.clear()
         self.points.clear()
         self.member_points.clear()
+        self.cover_totals.clear()
+        self.year_points.clear()
+        self.rollups.clear()
         self.audit.clear()
         self.audit_ids.clear()
         self.audit_by_subject.clear()

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -51,7 +49,7 @@ from orggraph.domain.errors import (
 )
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.kinds import A_HOUSEHOLD, A_MEMBER, NodeKind, What, unit_at
-from orggraph.domain.levels import UNIT_LEVELS, Level
+from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.cursors import (
     gap_cursor,
@@ -62,6 +60,7 @@ from orggraph.store.cursors import (
 )
 from orggraph.store.memory.gaps import GapKey, describe, find_gaps
 from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
+from orggraph.store.memory.rollups import Tally, gap_counts
 from orggraph.store.memory.state import (
     Attrs,
     GraphState,
@@ -453,9 +452,18 @@ class MemoryStore(SingleReads):
         return Page(items, has_next, len(ids), page_ids[-1] if page_ids else after)
 
     def _counts(self, scope_id: str | None) -> Counts:
-        survey = self._survey(scope_id)
-        cached = self._read_cache.get(("counts", scope_id), lambda: self._count(survey))
-        return replace(cached, units=dict(cached.units))  # callers may not change the cached one
+        return self._tally(scope_id).counts()
+
+    def _tally(self, scope_id: str | None) -> Tally:
+        """A scope's rollup (the city's for None): kept up to date by every write, so no
+        figure walks the subtree. UnknownIdError for an unknown scope."""
+        rollups = self._state.rollups
+        if scope_id is None:
+            return rollups.city()
+        self._require_tree_node(scope_id)
+        if self._state.kind(scope_id) is NodeKind.UNIT:
+            return rollups.unit(scope_id)
+        return rollups.household(scope_id)
 
     def _survey(self, scope_id: str | None) -> Survey:
         """One walk of a scope (the whole city for None), shared by counts, gaps and search
@@ -466,20 +474,6 @@ class MemoryStore(SingleReads):
             self._require_tree_node(scope_id)
             roots = [scope_id]
         return self._read_cache.get(("survey", scope_id), lambda: self._state.survey(roots))
-
-    def _count(self, survey: Survey) -> Counts:
-        units = dict.fromkeys(UNIT_LEVELS, 0)
-        for unit_id in survey.units:
-            units[self._state.nodes[unit_id]["level"]] += 1
-        return Counts(
-            units=units,
-            households=len(survey.households),
-            central_households=survey.central,
-            covered_households=len(survey.households) - len(survey.uncovered),
-            members=len(survey.registered),
-            covering_members=len(survey.covering),
-            assignments=survey.assignments,
-        )
 
     def _member_households(self, member_id: str) -> list[Coverage]:
         member = self._member(member_id)
@@ -635,8 +629,11 @@ class MemoryStore(SingleReads):
     async def gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
-        ranks = Counter(key.rank for key in self._gap_keys(scope_id, policy, year))
-        return {kind: ranks[kind.rank] for kind in GapKind}
+        """From the scope's rollup: no walk of the subtree, only of its cadres."""
+        state = self._state
+        return gap_counts(
+            self._tally(scope_id), state.cover_totals, state.year_points, policy, year
+        )
 
     def _gap_keys(self, scope_id: str | None, policy: Policy, year: int) -> list[GapKey]:
         """Every gap of a scope, found once until the next write (pages and counts share it)."""
