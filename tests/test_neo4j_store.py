@@ -103,8 +103,8 @@ async def test_a_repeated_id_in_one_call_counts_as_written_then_updated(
 
 @pytest.mark.neo4j
 async def test_each_read_is_one_query(store: Neo4jStore) -> None:
-    """Plain reads are one query; summaries are one query for the data version when cached,
-    plus the computing query on a miss."""
+    """Plain reads are one query; figures are read as kept (`figures`): one query for
+    counts, two for a coverage summary (the children, then their figures), on every call."""
     await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
     await store.upsert_households(households(4))
     plain = [
@@ -118,21 +118,21 @@ async def test_each_read_is_one_query(store: Neo4jStore) -> None:
         await read
         assert store.queries_sent == before + 1
     summaries = [
-        lambda: store.counts(),
-        lambda: store.counts("s1"),
-        lambda: store.counts_many(["s1", "c1", "g1"]),
-        lambda: store.coverage_summary("s1"),
+        (lambda: store.counts(), 1),
+        (lambda: store.counts("s1"), 1),
+        (lambda: store.counts_many(["s1", "c1", "g1"]), 1),
+        (lambda: store.coverage_summary("s1"), 2),
     ]
-    for summary in summaries:
+    for summary, queries in summaries:
         before = store.queries_sent
         first = await summary()
-        assert store.queries_sent == before + 2
+        assert store.queries_sent == before + queries
         assert await summary() == first
-        assert store.queries_sent == before + 3
+        assert store.queries_sent == before + 2 * queries
 
 
 @pytest.mark.neo4j
-async def test_a_write_makes_cached_summaries_stale(store: Neo4jStore) -> None:
+async def test_the_figures_read_after_a_write_include_it(store: Neo4jStore) -> None:
     await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
     await store.upsert_households(households(4))
     assert (await store.counts()).households == 4
@@ -331,3 +331,30 @@ async def test_an_index_left_dropped_by_a_killed_import_comes_back(
     reopened = await open_store(Settings.from_env(), "neo4j")
     await reopened.close()
     assert await _search_index(store) == "ONLINE"
+
+
+@pytest.mark.neo4j
+async def test_a_bulk_load_makes_the_figures_at_its_end_and_a_failed_one_at_the_next_open(
+    store: Neo4jStore,
+) -> None:
+    """Writes inside a bulk load leave the figures to its end; a load that fails leaves them
+    marked stale, and `ensure_figures` (every open_store) makes them."""
+    async with store.bulk_load():
+        await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+        await store.upsert_households(households(4))
+    assert (await store.counts("s1")).households == 4
+    with pytest.raises(RuntimeError):
+        async with store.bulk_load():
+            await store.upsert_households(households(7))
+            raise RuntimeError("the import died")
+    records, _, _ = await store.driver.execute_query(
+        "MATCH (v:DataVersion) RETURN v.figures_stale AS stale", database_=NEO4J_DATABASE
+    )
+    assert records[0]["stale"] is True
+    await store.ensure_figures()
+    assert (await store.counts("s1")).households == 7
+    assert (await store.counts()).households == 7
+    records, _, _ = await store.driver.execute_query(
+        "MATCH (v:DataVersion) RETURN v.figures_stale AS stale", database_=NEO4J_DATABASE
+    )
+    assert records[0]["stale"] is False

@@ -35,6 +35,7 @@ async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
         try:
             await apply_migrations(store.driver, settings.neo4j_database)
             await store.restore_search_index()
+            await store.ensure_figures()
         except BaseException:
             await store.close()  # the caller never gets the store, so it cannot close it
             raise

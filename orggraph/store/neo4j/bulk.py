@@ -28,6 +28,7 @@ from orggraph.domain.errors import DuplicateIdError
 from orggraph.store.neo4j import records
 from orggraph.store.neo4j.checks import Snapshot
 from orggraph.store.neo4j.connection import Connection
+from orggraph.store.neo4j.figures import KeptFigures
 from orggraph.store.neo4j.records import Row
 from orggraph.store.values import Changes
 
@@ -51,6 +52,7 @@ class _Shortfall(Exception):
 class BulkCall:
     """One bulk write: its rows in batches, the ids to look up, and the check to pass.
 
+    The call's figures are refreshed in each transaction that writes (see `figures`).
     With `create_query` (rows keyed by `id`), a call of up to `batch_rows` rows creates the
     rows its look-up found new with that query; the rest go to `query_name`. `lookup` reads
     what the checks need: `lookup_kinds` will do for writers whose checks need no hierarchy
@@ -65,13 +67,20 @@ class BulkCall:
     create_query: str | None = None
     lookup: str = "lookup_ids"
     fast_query: str | None = None
+    touched: Collection[str] = ()
+    """Units and households whose figures the call may change (`figures`)."""
+    moved: Collection[str] = ()
+    """Nodes the call may move: where they hung before is refreshed too."""
 
 
 class BatchWriter:
     """Writes `BulkCall`s through one connection, `batch_rows` rows a transaction."""
 
-    def __init__(self, connection: Connection, batch_rows: int = BATCH_ROWS) -> None:
+    def __init__(
+        self, connection: Connection, figures: KeptFigures, batch_rows: int = BATCH_ROWS
+    ) -> None:
         self._connection = connection
+        self._figures = figures
         self.batch_rows = batch_rows
 
     def plan(self, rows: list[Row], key: str | tuple[str, ...] = "id") -> list[list[Row]]:
@@ -84,7 +93,7 @@ class BatchWriter:
         planned = call.planned
         if call.fast_query is not None and len(planned) == 1 and len(planned[0]) >= FAST_PATH_ROWS:
             try:
-                return await write(self._write_every_row, call.fast_query, planned[0])
+                return await write(self._write_every_row, call.fast_query, call.touched, planned[0])
             except (_Shortfall, DuplicateIdError):
                 pass  # rolled back; the checked path says which row is wrong, or writes it
         rows = sum(len(batch) for batch in planned)
@@ -93,9 +102,11 @@ class BatchWriter:
         if rows <= self.batch_rows:
             return await write(self._check_and_write, call)
         call.check(await self._connection.read(self.snapshot, call.ids, call.lookup))
+        homes = await self._connection.read(self._figures.homes, call.moved)
         total = Changes()
         for batch in planned:
             total += await write(self._write_batches, call.query_name, [batch])
+        await write(self._figures.refresh, {*call.touched, *homes})
         return total
 
     async def snapshot(
@@ -114,11 +125,15 @@ class BatchWriter:
     async def _check_and_write(self, tx: AsyncManagedTransaction, call: BulkCall) -> Changes:
         snapshot = await self.snapshot(tx, call.ids, call.lookup)
         call.check(snapshot)
+        homes = await self._figures.homes(tx, call.moved)
         if call.create_query is None:
-            return await self._write_batches(tx, call.query_name, call.planned)
-        return await self._write_split(
-            tx, call.query_name, call.create_query, call.planned, snapshot.stored
-        )
+            changes = await self._write_batches(tx, call.query_name, call.planned)
+        else:
+            changes = await self._write_split(
+                tx, call.query_name, call.create_query, call.planned, snapshot.stored
+            )
+        await self._figures.refresh(tx, {*call.touched, *homes})
+        return changes
 
     async def _write_batches(
         self, tx: AsyncManagedTransaction, query_name: str, planned: Sequence[list[Row]]
@@ -158,17 +173,23 @@ class BatchWriter:
         return total
 
     async def _write_every_row(
-        self, tx: AsyncManagedTransaction, query_name: str, rows: list[Row]
+        self,
+        tx: AsyncManagedTransaction,
+        query_name: str,
+        touched: Collection[str],
+        rows: list[Row],
     ) -> Changes:
         """The fast path: `rows` unchecked through a query that skips a row whose references
         do not match (a create query also fails on a taken id); _Shortfall unless it wrote
-        every row. A create query answers only `rows`: all of them were created."""
+        every row. A create query answers only `rows`: all of them were created. Fast-path
+        writes move nothing, so only what they touch is refreshed."""
         counted: dict[str, int] = {}
         for record in await self._connection.run(tx, query_name, rows=rows):
             change = record.get("change", "created")
             counted[change] = counted.get(change, 0) + int(record["rows"])
         if sum(counted.values()) != len(rows):
             raise _Shortfall(query_name)
+        await self._figures.refresh(tx, touched)
         return Changes(
             counted.get("created", 0), counted.get("updated", 0), counted.get("unchanged", 0)
         )

@@ -9,8 +9,8 @@ import may build the index later), `checks` and `records` (rows in and out), `cy
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -53,12 +53,14 @@ from orggraph.store.cursors import (
 from orggraph.store.neo4j import checks, records, search_index
 from orggraph.store.neo4j.bulk import BATCH_ROWS, BatchWriter, BulkCall
 from orggraph.store.neo4j.connection import Connection
+from orggraph.store.neo4j.figures import Figures, KeptFigures
 from orggraph.store.neo4j.summaries import SummaryCache
 from orggraph.store.single import SingleReads
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
     Changes,
     ChildrenRequest,
+    CoverageRow,
     CoverageSummary,
     clamp_page_size,
 )
@@ -75,7 +77,8 @@ class Neo4jStore(SingleReads):
 
     def __init__(self, connection: Connection, *, batch_rows: int = BATCH_ROWS) -> None:
         self.db = connection
-        self._batches = BatchWriter(connection, batch_rows)
+        self._figures = KeptFigures(connection)
+        self._batches = BatchWriter(connection, self._figures, batch_rows)
         self._summaries = SummaryCache(connection)
 
     @classmethod
@@ -122,10 +125,23 @@ class Neo4jStore(SingleReads):
         await self.db.schema("clear_all")
         await self.db.write(_no_change)  # raises the data version: cached summaries go stale
 
-    def bulk_load(self) -> AbstractAsyncContextManager[None]:
+    @asynccontextmanager
+    async def bulk_load(self) -> AsyncIterator[None]:
         """Into an empty database, the search index is built once at the end
-        (`search_index.bulk_load`)."""
-        return search_index.bulk_load(self.db)
+        (`search_index.bulk_load`); the figures are made once at the end (`figures`)."""
+        await self._figures.mark_stale(True)
+        self._figures.deferred = True
+        try:
+            async with search_index.bulk_load(self.db):
+                yield
+        finally:
+            self._figures.deferred = False
+        await self._figures.refresh_all()
+        await self._figures.mark_stale(False)
+
+    async def ensure_figures(self) -> None:
+        """Make every unit's figures if a bulk load died half way or they were never made."""
+        await self._figures.ensure_fresh()
 
     async def restore_search_index(self) -> None:
         """Create the search index if it is missing and wait until it is online."""
@@ -141,6 +157,7 @@ class Neo4jStore(SingleReads):
                 checks.unit_ids([unit]),
                 lambda snapshot: checks.check_units([unit], snapshot, creating=True),
                 "create_units",
+                touched=[unit.id],
             )
         )
         return unit
@@ -158,10 +175,11 @@ class Neo4jStore(SingleReads):
     async def _move_unit(
         self, tx: AsyncManagedTransaction, unit_id: str, new_parent_id: str
     ) -> Unit:
-        rules.check_move(
-            unit_id, new_parent_id, await self._batches.snapshot(tx, {unit_id, new_parent_id})
-        )
+        snapshot = await self._batches.snapshot(tx, {unit_id, new_parent_id})
+        rules.check_move(unit_id, new_parent_id, snapshot)
+        old_parent = snapshot.parent_of(unit_id)
         moved = await self.db.run(tx, "move_unit", unit_id=unit_id, parent_id=new_parent_id)
+        await self._figures.refresh(tx, [unit_id, *([old_parent] if old_parent else [])])
         return records.unit_from(moved[0]["unit"])
 
     async def delete_unit(self, unit_id: str, cascade: bool = False) -> int:
@@ -174,6 +192,8 @@ class Neo4jStore(SingleReads):
         if node.children and not cascade:
             raise RefusedDeleteError(unit_id, node.children)
         deleted = await self.db.run(tx, "delete_subtree", node_id=unit_id)
+        if node.parent_id is not None:
+            await self._figures.refresh(tx, [node.parent_id])
         return int(deleted[0]["deleted"])
 
     async def upsert_household(self, household: Household) -> Household:
@@ -194,17 +214,23 @@ class Neo4jStore(SingleReads):
 
     async def unassign(self, member_id: str, household_id: str) -> None:
         """One query: it removes nothing unless both ids exist and the cover does."""
-        result = (
-            await self.db.write_in_turn(
-                self.db.run, "unassign", member_id=member_id, household_id=household_id
-            )
-        )[0]
+        result = await self.db.write_in_turn(self._unassign, member_id, household_id)
         if not result["member_found"]:
             raise UnknownIdError([member_id], "member")
         if not result["household_found"]:
             raise UnknownIdError([household_id], "household")
         if not result["removed"]:
             raise NotAssignedError(member_id, household_id)
+
+    async def _unassign(
+        self, tx: AsyncManagedTransaction, member_id: str, household_id: str
+    ) -> Record:
+        result = (
+            await self.db.run(tx, "unassign", member_id=member_id, household_id=household_id)
+        )[0]
+        if result["removed"]:
+            await self._figures.refresh(tx, [household_id])
+        return result
 
     async def transfer(
         self,
@@ -250,6 +276,7 @@ class Neo4jStore(SingleReads):
             since=since,
             mode=mode.value if mode else None,
         )
+        await self._figures.refresh(tx, [household_id])
         return Assignment(
             member_id=to_member_id,
             household_id=household_id,
@@ -276,6 +303,8 @@ class Neo4jStore(SingleReads):
                 checks.unit_ids(units),
                 lambda snapshot: checks.check_units(units, snapshot),
                 "create_units",
+                touched=[u.id for u in units],
+                moved=[u.id for u in units],
             )
         )
 
@@ -289,6 +318,8 @@ class Neo4jStore(SingleReads):
                 "create_households",
                 fast_query="create_households",
                 lookup="lookup_kinds",
+                touched=[h.id for h in households],
+                moved=[h.id for h in households],
             )
         )
 
@@ -301,6 +332,8 @@ class Neo4jStore(SingleReads):
                 lambda snapshot: checks.check_members(members, snapshot),
                 "create_members",
                 lookup="lookup_kinds",
+                touched=[m.community_id for m in members if m.community_id],
+                moved=[m.id for m in members],
             )
         )
 
@@ -327,6 +360,7 @@ class Neo4jStore(SingleReads):
                 lambda snapshot: checks.check_assignments(assignments, snapshot),
                 fast_query="assign_many",
                 lookup="lookup_kinds",
+                touched=[a.household_id for a in assignments],
             )
         )
 
@@ -379,24 +413,12 @@ class Neo4jStore(SingleReads):
         ]
 
     async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
-        """The city's figures (scope None) and each scope's, cached per data version."""
-        city = await self._city_counts() if None in scope_ids else None
-        ids = sorted({scope_id for scope_id in scope_ids if scope_id is not None})
-        found = await self._counts(ids) if ids else {}
-        return [city if scope_id is None else found.get(scope_id) for scope_id in scope_ids]
-
-    async def _city_counts(self) -> Counts:
-        rows = await self._summaries.get(("counts_city",), lambda: self.db.query("counts_city"))
-        return records.counts_from(rows)
-
-    async def _counts(self, ids: list[str]) -> dict[str, Counts]:
-        rows: dict[str, list[dict[str, Any]]] = {}
-        found = await self._summaries.get(
-            ("counts_many", *ids), lambda: self.db.found("counts_many", ids=ids)
-        )
-        for row in found:
-            rows.setdefault(row["scope_id"], []).append(row)
-        return {scope_id: records.counts_from(group) for scope_id, group in rows.items()}
+        """The city's figures (scope None) and each scope's, as kept (`figures`)."""
+        city = (await self._figures.city()).counts() if None in scope_ids else None
+        found = await self._figures.many([i for i in scope_ids if i is not None])
+        return [
+            city if scope_id is None else _counts_of(found.get(scope_id)) for scope_id in scope_ids
+        ]
 
     async def member_households_many(
         self, member_ids: Sequence[str]
@@ -473,27 +495,19 @@ class Neo4jStore(SingleReads):
     # -- coverage and gaps -------------------------------------------------------------------
 
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
-        """Cached per data version as the finished summary (rebuilding it from the query's
-        rows on every dashboard request cost more than the cache check)."""
-        if scope_id is None:
-            summary = await self._summaries.get(
-                ("coverage_summary_city",), lambda: self._coverage("coverage_summary_city")
-            )
-        else:
-            summary = await self._summaries.get(
-                ("coverage_summary_scope", scope_id),
-                lambda: self._coverage("coverage_summary_scope", scope_id=scope_id),
-            )
-        if summary is not None:
-            return summary
-        if scope_id is None:
-            return records.coverage_from([])  # an empty store
-        raise UnknownIdError([scope_id], "unit or household")
-
-    async def _coverage(self, query_name: str, /, **params: Any) -> CoverageSummary | None:
-        """A coverage summary query's answer; None when it found no rows."""
-        rows = await self.db.query(query_name, **params)
-        return records.coverage_from(rows) if rows else None
+        """The scope's kept figures and its children's, by child id."""
+        found = (await self.db.query("figures_children", scope_id=scope_id))[0]
+        if not found["found"]:
+            raise UnknownIdError([str(scope_id)], "unit or household")
+        children = sorted(
+            (records.tree_node_from(props) for props in found["children"]), key=lambda n: n.id
+        )
+        figures = await self._figures.many(
+            [child.id for child in children] + ([scope_id] if scope_id is not None else [])
+        )
+        own = await self._figures.city() if scope_id is None else figures[scope_id]
+        rows = [CoverageRow(child, figures[child.id].counts()) for child in children]
+        return CoverageSummary(own.counts(), rows)
 
     async def gaps(
         self,
@@ -524,13 +538,15 @@ class Neo4jStore(SingleReads):
     async def gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
-        params = _gap_params(scope_id, list(GapKind), policy, year, -1, None, None)
-
-        async def counts() -> dict[GapKind, int]:
-            found = await self._gaps(params)
-            return {kind: int(found["per_rank"][kind.rank]) for kind in GapKind}
-
-        return await self._summaries.get(("gap_counts", *map(repr, params.values())), counts)
+        """From the scope's kept figures and the standing of its cadres."""
+        if scope_id is None:
+            figures = await self._figures.city()
+        else:
+            found = (await self._figures.many([scope_id])).get(scope_id)
+            if found is None:
+                raise UnknownIdError([scope_id], "unit or household")
+            figures = found
+        return await self._figures.gap_counts(figures, policy, year)
 
     async def _gaps(self, params: dict[str, Any]) -> Record:
         """The `gaps` row: counts per kind, the total and a page (none for `first` = -1)."""
@@ -563,6 +579,10 @@ class Neo4jStore(SingleReads):
             total=int(found["total"]),
             end_cursor=items[-1].id if items else after,
         )
+
+
+def _counts_of(figures: Figures | None) -> Counts | None:
+    return figures.counts() if figures is not None else None
 
 
 def _children_after(request: ChildrenRequest) -> str | None:
