@@ -109,7 +109,8 @@ RAW: dict[str, tuple[str, dict[str, Any]]] = {
            WITH c, count(DISTINCT CASE WHEN m IS NULL THEN h END) AS uncovered,
                 collect(DISTINCT m) AS covering
            OPTIONAL MATCH (r:Member)-[:REPORTED_TO]->(c)
-           WITH uncovered, covering + collect(r) AS cadres
+           WITH uncovered, covering, collect(r) AS registered
+           WITH uncovered, covering + registered AS cadres
            UNWIND cadres AS m
            WITH uncovered, m, COUNT { (m)-[:ASSIGNED]->() } AS n
            RETURN uncovered, count(DISTINCT CASE WHEN 1 <= n < 10 THEN m END) AS under,

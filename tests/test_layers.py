@@ -55,6 +55,7 @@ LOWER = {
     "api": {"domain", "store", "auth", "access"},
     "demo": {"domain", "ledger", "seed", "store", "importer"},
     "serve": {"domain", "config", "store", "auth", "api", "demo"},
+    "verify": {"domain", "store"},
 }
 """What each layer may import of orggraph: only layers below it (the CLI may import all)."""
 

@@ -8,6 +8,7 @@ cannot be reached the tests fail, never skip.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
@@ -17,9 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from neo4j import AsyncGraphDatabase
 from neo4j.exceptions import ServiceUnavailable
 
+from orggraph.cli import main
 from orggraph.config import Settings
 from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Household, Unit
@@ -358,3 +361,22 @@ async def test_a_bulk_load_makes_the_figures_at_its_end_and_a_failed_one_at_the_
         "MATCH (v:DataVersion) RETURN v.figures_stale AS stale", database_=NEO4J_DATABASE
     )
     assert records[0]["stale"] is False
+
+
+@pytest.mark.neo4j
+async def test_stats_verify_exits_1_naming_a_drifted_unit(store: Neo4jStore) -> None:
+    await store.upsert_units([STREET, COMMUNITY, BRANCH, BUILDING])
+    await store.upsert_households(households(3))
+    runner = CliRunner()
+    clean = await asyncio.to_thread(runner.invoke, main, ["stats", "--verify", "--store", "neo4j"])
+    assert clean.exit_code == 0, clean.output
+    assert "checked 5 scopes" in clean.output
+    await store.driver.execute_query(
+        "MATCH (g:Entity {id: 'g1'}) SET g.fig_covered = 2", database_=NEO4J_DATABASE
+    )
+    drifted = await asyncio.to_thread(
+        runner.invoke, main, ["stats", "--verify", "--store", "neo4j"]
+    )
+    assert drifted.exit_code == 1
+    assert "g1: counts is" in drifted.output
+    assert "1 figure(s) drift from a recount" in drifted.output

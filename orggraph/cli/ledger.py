@@ -20,6 +20,7 @@ from orggraph.importer.write import DEFAULT_BATCH_SIZE
 from orggraph.ledger import LANGUAGES, write_ledger
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore
+from orggraph.verify import Drift, find_drifts
 
 
 @click.command("import")
@@ -158,15 +159,24 @@ def export_command(
     default=None,
     help="The year whose points count for the points gap (default: this year).",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Recount every unit from the raw graph and list any figure the store keeps "
+    "differently (exit 1 if there is one).",
+)
 @store_option
 def stats_command(
-    scope: str | None, as_json: bool, year: int | None, store_kind: str | None
+    scope: str | None, as_json: bool, year: int | None, verify: bool, store_kind: str | None
 ) -> None:
     """Counts per level, households, cover, cadres, assignments and gaps per kind.
 
     The same numbers from either store. Gaps follow the configured policy
     (ORGGRAPH_MIN_HOUSEHOLDS, ORGGRAPH_MAX_HOUSEHOLDS, ORGGRAPH_MIN_YEARLY_POINTS).
     """
+    if verify:
+        _verify(year or date.today().year, store_kind)
+        return
 
     async def work(store: GraphStore, settings: Settings) -> dict[str, Any]:
         return await collect_stats(store, scope, settings.policy, year or date.today().year)
@@ -176,3 +186,20 @@ def stats_command(
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))
+
+
+def _verify(year: int, store_kind: str | None) -> None:
+    """Every kept figure against a recount; exit 1 listing the drifts if any."""
+
+    async def work(store: GraphStore, settings: Settings) -> tuple[int, list[Drift]]:
+        return await find_drifts(store, settings.policy, year)
+
+    try:
+        checked, drifts = run_with_store(store_kind, work)
+    except OrgGraphError as exc:
+        raise click.ClickException(exc.message) from exc
+    for drift in drifts:
+        click.echo(str(drift))
+    if drifts:
+        raise click.ClickException(f"{len(drifts)} figure(s) drift from a recount")
+    click.echo(f"checked {checked:,} scopes (and the gaps of every community): no drift")

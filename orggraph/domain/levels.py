@@ -35,7 +35,7 @@ class Level(Enum):
     @property
     def parent_level(self) -> Level | None:
         """The level a unit of this level must hang under; None for a street."""
-        return None if self is Level.STREET else Level(self.value - 1)
+        return _PARENT_LEVELS[self]
 
     @property
     def child_level(self) -> Level | None:
@@ -76,6 +76,9 @@ _ENGLISH = {
     Level.BUILDING: "building group",
     Level.HOUSEHOLD: "household",
 }
+
+_PARENT_LEVELS = {level: Level(level.value - 1) if level.value > 1 else None for level in Level}
+"""Made once: the write rules ask it of every row of an import."""
 
 UNIT_LEVELS: tuple[Level, ...] = (Level.STREET, Level.COMMUNITY, Level.BRANCH, Level.BUILDING)
 """The levels that are organisations (they have children); households are the leaves."""

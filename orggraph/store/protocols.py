@@ -363,6 +363,21 @@ class Lifecycle(Protocol):
         ...
 
 
+class Recount(Protocol):
+    """The figures counted afresh from the raw graph, bypassing whatever the store keeps:
+    what `orggraph stats --verify` compares the kept figures with."""
+
+    async def recount_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
+        """`counts_many`, counted by walking each subtree."""
+        ...
+
+    async def recount_gap_counts(
+        self, scope_id: str | None, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
+        """`gap_counts`, counted by finding every gap."""
+        ...
+
+
 class OrgView(GraphReader, GraphWriter, AuditLog, Protocol):
     """What the API and the reports call: a caller's scoped view offers exactly this."""
 
@@ -375,6 +390,6 @@ class ImportTarget(GraphReader, BulkWriter, Protocol):
 
 
 @runtime_checkable
-class GraphStore(OrgView, BulkWriter, AuditTrail, Lifecycle, Protocol):
+class GraphStore(OrgView, BulkWriter, AuditTrail, Recount, Lifecycle, Protocol):
     """A whole store: the organisation graph (units, households, cadres, work units,
     assignments, points), its audit trail and its lifecycle."""

@@ -6,12 +6,12 @@ WITH collect(street) AS streets
 CALL (streets) {
   UNWIND streets AS street
   UNWIND street.fig_covering AS cadre
-  RETURN collect(DISTINCT cadre) AS covering
+  RETURN count(DISTINCT cadre) AS covering
 }
 CALL (streets) {
   UNWIND streets AS street
   UNWIND street.fig_registered AS cadre
-  RETURN collect(DISTINCT cadre) AS registered
+  RETURN count(DISTINCT cadre) AS registered
 }
 RETURN [level IN range(1, 4) |
          reduce(total = 0, street IN streets | total + street.fig_units[level - 1])] AS units,

@@ -103,6 +103,11 @@ def test_cli_import_then_stats(small_city: Ledger, small_city_csv: Path, data_en
     assert stats["gaps"]["cadre_covering_none"] == figures["members"] - figures["covering_members"]
     assert stats["gaps"]["uncovered_household"] == stats["uncovered_households"] > 0
 
+    verified = runner.invoke(cli, ["stats", "--verify", "--year", "2022"])
+    assert verified.exit_code == 0, verified.output
+    assert f"checked {1 + sum(figures['units'].values()):,} scopes" in verified.output
+    assert "no drift" in verified.output
+
     scoped = runner.invoke(cli, ["stats", "--scope", "S01-C01", "--year", "2022"])
     assert scoped.exit_code == 0 and "S01-C01 (memory store)" in scoped.output
     unknown = runner.invoke(cli, ["stats", "--scope", "nowhere"])

@@ -85,18 +85,24 @@ class Rollups:
 
     # -- marking, from the apply functions -------------------------------------------------
 
-    def touch(self, node_id: str | None) -> None:
+    def touch(self, node_id: str | None, *, moved: bool = False) -> None:
         """The subtree under `node_id` changed: it (a unit) and every unit above it are
-        stale. A household or unknown id marks from its parent up."""
+        stale. A household or unknown id marks from its parent up. Every unit above a stale
+        one is stale already, so the walk stops at the first, except for a node that has just
+        moved (`moved`), whose new chain may not be."""
+        self._city = None
+        stale = self._stale
         current = node_id
         while current is not None:
             attrs = self._nodes.get(current)
             if attrs is None:
                 return
             if attrs["k"] is NodeKind.UNIT:
-                self._stale.add(current)
+                if current in stale and not moved:
+                    return
+                stale.add(current)
+            moved = False if attrs["k"] is NodeKind.UNIT else moved
             current = attrs["parent"]  # type: ignore[assignment]
-        self._city = None
 
     def forget(self, unit_ids: list[str]) -> None:
         """Units deleted from the graph."""

@@ -312,8 +312,10 @@ class GraphState:
         self.streets.update(n for n, a in added if a["parent"] is None)
         for node_id, parent in moved:
             self._hang(parent, node_id)
-        for node_id in [*(n for n, _ in added), *(n for n, _ in moved), *recounted]:
+        for node_id in [*(n for n, _ in added), *recounted]:
             self.rollups.touch(node_id)
+        for node_id, _ in moved:
+            self.rollups.touch(node_id, moved=True)
 
     def _hang(self, parent: str | None, node_id: str) -> None:
         if parent is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -49,7 +50,7 @@ from orggraph.domain.errors import (
 )
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.kinds import A_HOUSEHOLD, A_MEMBER, NodeKind, What, unit_at
-from orggraph.domain.levels import Level
+from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
 from orggraph.store.cursors import (
     gap_cursor,
@@ -642,6 +643,29 @@ class MemoryStore(SingleReads):
             ("gaps", scope_id, policy, year), lambda: find_gaps(self._state, survey, policy, year)
         )
 
+    # -- recounts, for verifying the rollups ---------------------------------------------
+
+    async def recount_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
+        return [
+            _count(self._state, self._state.survey(self._roots(scope_id)))
+            if scope_id is None or self._is_tree_node(scope_id)
+            else None
+            for scope_id in scope_ids
+        ]
+
+    async def recount_gap_counts(
+        self, scope_id: str | None, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
+        found = find_gaps(self._state, self._state.survey(self._roots(scope_id)), policy, year)
+        ranks = Counter(key.rank for key in found)
+        return {kind: ranks[kind.rank] for kind in GapKind}
+
+    def _roots(self, scope_id: str | None) -> list[str]:
+        if scope_id is None:
+            return list(self._state.streets)
+        self._require_tree_node(scope_id)
+        return [scope_id]
+
     # -- audit ------------------------------------------------------------------------------
 
     async def record_audit(self, entry: AuditEntry) -> None:
@@ -720,6 +744,22 @@ def _searched(attrs: Attrs, level: Level | None) -> bool:
     if kind == NodeKind.UNIT:
         return attrs["level"] is level
     return kind == NodeKind.HOUSEHOLD and level is Level.HOUSEHOLD
+
+
+def _count(state: GraphState, survey: Survey) -> Counts:
+    """A scope's figures from one walk of it (the recount the rollups are checked against)."""
+    units = dict.fromkeys(UNIT_LEVELS, 0)
+    for unit_id in survey.units:
+        units[state.nodes[unit_id]["level"]] += 1
+    return Counts(
+        units=units,
+        households=len(survey.households),
+        central_households=survey.central,
+        covered_households=len(survey.households) - len(survey.uncovered),
+        members=len(survey.registered),
+        covering_members=len(survey.covering),
+        assignments=survey.assignments,
+    )
 
 
 def _audit_entry(row: Row) -> AuditEntry:

@@ -27,8 +27,6 @@ from orggraph.store.neo4j.connection import Connection
 REFRESH_CHUNK = 2_000
 """Units per transaction when every unit is refreshed (after a bulk load)."""
 
-CADRES_PER_QUERY = 20_000
-
 
 @dataclass(frozen=True)
 class Figures:
@@ -39,8 +37,8 @@ class Figures:
     central: int
     covered: int
     assignments: int
-    covering: list[str]
-    registered: list[str]
+    covering_members: int
+    members: int
     without_central: int
     childless: int
 
@@ -52,8 +50,8 @@ class Figures:
             central=int(row["central"] or 0),
             covered=int(row["covered"] or 0),
             assignments=int(row["assignments"] or 0),
-            covering=list(row["covering"] or []),
-            registered=list(row["registered"] or []),
+            covering_members=int(row["covering"] or 0),
+            members=int(row["registered"] or 0),
             without_central=int(row["without_central"] or 0),
             childless=int(row["childless"] or 0),
         )
@@ -64,8 +62,8 @@ class Figures:
             households=self.households,
             central_households=self.central,
             covered_households=self.covered,
-            members=len(self.registered),
-            covering_members=len(self.covering),
+            members=self.members,
+            covering_members=self.covering_members,
             assignments=self.assignments,
         )
 
@@ -137,34 +135,27 @@ class KeptFigures:
     async def city(self) -> Figures:
         return Figures.of((await self._connection.query("figures_city"))[0])
 
-    async def gap_counts(self, figures: Figures, policy: Policy, year: int) -> dict[GapKind, int]:
+    async def gap_counts(
+        self, scope_id: str | None, figures: Figures, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
         """The scope's gaps per kind: the structural ones from its figures, the cadre ones
-        from its cadres' standing in the asked policy and year."""
-        registered = set(figures.registered)
-        cadres = [
-            {"id": cadre, "registered": cadre in registered}
-            for cadre in sorted(registered | set(figures.covering))
-        ]
-        totals = {"under_band": 0, "over_band": 0, "covering_none": 0, "under_points": 0}
-        for start in range(0, len(cadres), CADRES_PER_QUERY):
-            row = (
-                await self._connection.query(
-                    "cadre_gaps",
-                    cadres=cadres[start : start + CADRES_PER_QUERY],
-                    min_households=policy.min_households,
-                    max_households=policy.max_households,
-                    min_points=policy.min_yearly_points,
-                    year=year,
-                )
-            )[0]
-            for key in totals:
-                totals[key] += int(row[key])
+        from the standing of the cadres its figures list, in the asked policy and year."""
+        row = (
+            await self._connection.query(
+                "cadre_gaps",
+                scope_id=scope_id,
+                min_households=policy.min_households,
+                max_households=policy.max_households,
+                min_points=policy.min_yearly_points,
+                year=year,
+            )
+        )[0]
         return {
             GapKind.UNCOVERED_HOUSEHOLD: figures.households - figures.covered,
-            GapKind.CADRE_UNDER_BAND: totals["under_band"],
-            GapKind.CADRE_OVER_BAND: totals["over_band"],
-            GapKind.CADRE_COVERING_NONE: totals["covering_none"],
+            GapKind.CADRE_UNDER_BAND: int(row["under_band"]),
+            GapKind.CADRE_OVER_BAND: int(row["over_band"]),
+            GapKind.CADRE_COVERING_NONE: int(row["covering_none"]),
             GapKind.BUILDING_WITHOUT_CENTRAL: figures.without_central,
             GapKind.UNIT_WITHOUT_CHILDREN: figures.childless,
-            GapKind.CADRE_UNDER_POINTS: totals["under_points"],
+            GapKind.CADRE_UNDER_POINTS: int(row["under_points"]),
         }

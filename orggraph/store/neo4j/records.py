@@ -31,7 +31,7 @@ from orggraph.domain.entities import (
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
-from orggraph.store.values import ChildrenRequest, CoverageRow, CoverageSummary, clamp_page_size
+from orggraph.store.values import ChildrenRequest, clamp_page_size
 
 Row = dict[str, Any]
 """One element of a query's `$rows` parameter."""
@@ -246,33 +246,6 @@ def counts_from(rows: Iterable[Mapping[str, Any]]) -> Counts:
     """`Counts` from per-level rows of one subtree (`counts_many`, `counts_city`)."""
     rows = list(rows)
     return _counts(rows, sum(int(row["covering_members"]) for row in rows))
-
-
-def coverage_from(rows: Iterable[Mapping[str, Any]]) -> CoverageSummary:
-    """A `CoverageSummary` from `coverage_summary_*` rows.
-
-    Rows come per child and level (and for the scope's own node, under child null); the
-    scope's figures are the sum of them all, except covering cadres, counted once each.
-    """
-    groups: dict[str | None, list[Mapping[str, Any]]] = {}
-    children: dict[str, Unit | Household] = {}
-    for row in rows:
-        child = row["child"]
-        groups.setdefault(child["id"] if child else None, []).append(row)
-        if child:
-            children[child["id"]] = tree_node_from(child)
-    every_row = [row for group in groups.values() for row in group]
-    return CoverageSummary(
-        _counts(every_row, _covering(every_row)),
-        [
-            CoverageRow(node, _counts(groups[node_id], _covering(groups[node_id])))
-            for node_id, node in sorted(children.items())
-        ],
-    )
-
-
-def _covering(rows: Iterable[Mapping[str, Any]]) -> int:
-    return len({cadre for row in rows for cadre in row["covering_ids"]})
 
 
 def _counts(rows: Iterable[Mapping[str, Any]], covering_members: int) -> Counts:

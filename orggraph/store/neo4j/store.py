@@ -358,7 +358,7 @@ class Neo4jStore(SingleReads):
                 ),
                 checks.assignment_ids(assignments),
                 lambda snapshot: checks.check_assignments(assignments, snapshot),
-                fast_query="assign_many",
+                fast_query="assign_many_in_bulk",
                 lookup="lookup_kinds",
                 touched=[a.household_id for a in assignments],
             )
@@ -546,7 +546,7 @@ class Neo4jStore(SingleReads):
             if found is None:
                 raise UnknownIdError([scope_id], "unit or household")
             figures = found
-        return await self._figures.gap_counts(figures, policy, year)
+        return await self._figures.gap_counts(scope_id, figures, policy, year)
 
     async def _gaps(self, params: dict[str, Any]) -> Record:
         """The `gaps` row: counts per kind, the total and a page (none for `first` = -1)."""
@@ -554,6 +554,31 @@ class Neo4jStore(SingleReads):
         if not found:
             raise UnknownIdError([str(params["scope_id"])], "unit or household")
         return found[0]
+
+    # -- recounts, for verifying the kept figures --------------------------------------------
+
+    async def recount_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
+        """With the recount queries (`counts_city`, `counts_many`), which walk each subtree."""
+        city = (
+            records.counts_from(await self.db.query("counts_city")) if None in scope_ids else None
+        )
+        ids = sorted({scope_id for scope_id in scope_ids if scope_id is not None})
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for row in await self.db.found("counts_many", ids=ids) if ids else []:
+            rows.setdefault(row["scope_id"], []).append(row)
+        return [
+            city
+            if scope_id is None
+            else (records.counts_from(rows[scope_id]) if scope_id in rows else None)
+            for scope_id in scope_ids
+        ]
+
+    async def recount_gap_counts(
+        self, scope_id: str | None, policy: Policy, year: int
+    ) -> dict[GapKind, int]:
+        """With the `gaps` query, which finds every gap."""
+        found = await self._gaps(_gap_params(scope_id, list(GapKind), policy, year, -1, None, None))
+        return {kind: int(found["per_rank"][kind.rank]) for kind in GapKind}
 
     # -- audit -------------------------------------------------------------------------------
 
