@@ -13,7 +13,6 @@ replay and snapshot restore alike, so the tallies follow the graph on every path
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from orggraph.domain.entities import Counts
@@ -37,8 +36,8 @@ class Tally:
     assignments: int = 0
     registered: set[str] = field(default_factory=set)
     """Cadres registered with a community in the subtree."""
-    covering: Counter[str] = field(default_factory=Counter)
-    """Each cadre covering households in the subtree, and how many of them."""
+    covering: set[str] = field(default_factory=set)
+    """Cadres covering households in the subtree."""
     without_central: int = 0
     """Building groups without a central household."""
     childless: int = 0
@@ -52,7 +51,7 @@ class Tally:
         self.covered += other.covered
         self.assignments += other.assignments
         self.registered |= other.registered
-        self.covering.update(other.covering)
+        self.covering |= other.covering
         self.without_central += other.without_central
         self.childless += other.childless
 
@@ -190,15 +189,16 @@ def gap_counts(
 ) -> dict[GapKind, int]:
     """How many gaps of each kind a subtree has, from its tally, every cadre's number of
     households (`totals`) and their points per year."""
-    of_scope = tally.registered | tally.covering.keys()
     under = over = under_points = 0
-    for member_id in of_scope:
+    least, most, minimum = policy.min_households, policy.max_households, policy.min_yearly_points
+    no_points: dict[int, int] = {}
+    for member_id in tally.registered | tally.covering:
         total = totals.get(member_id, 0)
-        if 1 <= total < policy.min_households:
+        if 0 < total < least:
             under += 1
-        elif total > policy.max_households:
+        elif total > most:
             over += 1
-        if year_points.get(member_id, {}).get(year, 0) < policy.min_yearly_points:
+        if year_points.get(member_id, no_points).get(year, 0) < minimum:
             under_points += 1
     return {
         GapKind.UNCOVERED_HOUSEHOLD: tally.households - tally.covered,

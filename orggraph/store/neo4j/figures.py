@@ -1,13 +1,14 @@
 """The figures kept on every unit (its `fig_*` properties), so no read walks a subtree.
 
 A write refreshes, in its own transaction, the units whose subtree it changed: building groups
-from their households, then each level above from its children's figures (four small queries,
-whatever the size of the city). The ids to refresh are the tree nodes a write touched and the
-places they hung before it (`homes`). A bulk load puts the refresh off and makes it once for
-every unit at the end; while it runs the database says the figures are stale, so a load that
-dies half way is finished by the next open (`ensure_fresh`). A write that changes no figure (a
-rename, a phone number, points) refreshes nothing; the cadre gaps, which depend on the asked
-policy and year, are counted from the scope's cadres when asked (`gap_counts`).
+from their households, then each level above from its children's figures, then the city's,
+kept on one node from its streets' (five small queries, whatever the size of the city). The
+ids to refresh are the tree nodes a write touched and the places they hung before it
+(`homes`). A bulk load puts the refresh off and makes it once for every unit at the end; while
+it runs the database says the figures are stale, so a load that dies half way is finished by
+the next open (`ensure_fresh`). A write that changes no figure (a rename, a phone number,
+points) refreshes nothing; the cadre gaps, which depend on the asked policy and year, are
+counted from the scope's cadres when asked (`gap_counts`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,12 @@ class KeptFigures:
         await self._connection.run(tx, "figures_refresh_buildings", ids=touched)
         for level in (Level.BRANCH, Level.COMMUNITY, Level.STREET):
             await self._connection.run(tx, "figures_refresh_units", ids=touched, level=level.value)
+        await self.refresh_city(tx)
+
+    async def refresh_city(self, tx: AsyncManagedTransaction) -> None:
+        """The city's figures from its streets' (a write that removes a street calls it)."""
+        if not self.deferred:
+            await self._connection.run(tx, "figures_refresh_city")
 
     async def refresh_all(self) -> None:
         """Every unit's figures, level by level from the building groups up, in transactions
@@ -105,6 +112,7 @@ class KeptFigures:
             for start in range(0, len(ids), REFRESH_CHUNK):
                 chunk = ids[start : start + REFRESH_CHUNK]
                 await self._connection.write(self._refresh_level, chunk, level)
+        await self._connection.write(self.refresh_city)
 
     async def _refresh_level(
         self, tx: AsyncManagedTransaction, ids: list[str], level: Level

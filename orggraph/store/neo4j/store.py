@@ -194,6 +194,8 @@ class Neo4jStore(SingleReads):
         deleted = await self.db.run(tx, "delete_subtree", node_id=unit_id)
         if node.parent_id is not None:
             await self._figures.refresh(tx, [node.parent_id])
+        else:
+            await self._figures.refresh_city(tx)
         return int(deleted[0]["deleted"])
 
     async def upsert_household(self, household: Household) -> Household:
