@@ -10,7 +10,7 @@ WITH n, ancestor
 ORDER BY ancestor.level
 WITH n.id AS id,
      collect(ancestor {
-       .*,
+       .id, .name, .level, .address, .phone, .central,
        parent_id: head([(parent)-[:HAS_CHILD]->(ancestor) | parent.id])
      }) AS ancestors
 RETURN collect({id: id, ancestors: ancestors}) AS found

@@ -21,7 +21,7 @@ CALL (request) {
 WITH index, request, parent_id, child
 ORDER BY child.id
 WITH index, request,
-     collect(child {.*, labels: labels(child), parent_id: parent_id}) AS children
+     collect(child {.id, .name, .level, .address, .phone, .central, labels: labels(child), parent_id: parent_id}) AS children
 RETURN collect({
   index: index,
   total: size(children),

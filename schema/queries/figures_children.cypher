@@ -7,11 +7,11 @@ WHERE scope.level IS NOT NULL
 CALL (scope) {
   OPTIONAL MATCH (scope)-[:HAS_CHILD]->(child)
   WHERE scope IS NOT NULL
-  RETURN collect(child {.*, labels: labels(child), parent_id: scope.id}) AS below
+  RETURN collect(child {.id, .name, .level, .address, .phone, .central, labels: labels(child), parent_id: scope.id}) AS below
   UNION
   OPTIONAL MATCH (street:StreetCommittee)
   WHERE $scope_id IS NULL
-  RETURN collect(street {.*, labels: labels(street), parent_id: null}) AS below
+  RETURN collect(street {.id, .name, .level, .address, .phone, .central, labels: labels(street), parent_id: null}) AS below
 }
 WITH scope, collect(below) AS parts
 RETURN $scope_id IS NULL OR scope IS NOT NULL AS found,

@@ -12,8 +12,8 @@ CALL (scope) {
   WITH scope WHERE scope.level < 5
   RETURN scope.fig_units AS units, scope.fig_households AS households,
          scope.fig_central AS central, scope.fig_covered AS covered,
-         scope.fig_assignments AS assignments, size(scope.fig_covering) AS covering,
-         size(scope.fig_registered) AS registered, scope.fig_without_central AS without_central,
+         scope.fig_assignments AS assignments, scope.fig_covering_count AS covering,
+         scope.fig_registered_count AS registered, scope.fig_without_central AS without_central,
          scope.fig_childless AS childless
   UNION
   WITH scope WHERE scope.level = 5

@@ -32,7 +32,9 @@ SET building.fig_units = [0, 0, 0, 1],
     building.fig_covered = covered,
     building.fig_assignments = assignments,
     building.fig_covering = covering,
+    building.fig_covering_count = size(covering),
     building.fig_registered = [],
+    building.fig_registered_count = 0,
     building.fig_without_central = CASE WHEN central = 0 THEN 1 ELSE 0 END,
     building.fig_childless = CASE WHEN households = 0 THEN 1 ELSE 0 END
 RETURN count(building) AS refreshed

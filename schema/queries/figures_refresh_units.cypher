@@ -43,7 +43,9 @@ SET unit.fig_units = [level IN range(1, 4) |
     unit.fig_covered = covered,
     unit.fig_assignments = assignments,
     unit.fig_covering = covering,
+    unit.fig_covering_count = size(covering),
     unit.fig_registered = registered,
+    unit.fig_registered_count = size(registered),
     unit.fig_without_central = without_central,
     unit.fig_childless = childless + CASE WHEN children = 0 THEN 1 ELSE 0 END
 RETURN count(unit) AS refreshed

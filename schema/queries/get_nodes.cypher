@@ -6,7 +6,7 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 WHERE NOT n:PointsEntry
 RETURN collect(n {
-  .*,
+  .id, .name, .level, .address, .phone, .central,
   labels: labels(n),
   parent_id: head([(parent)-[:HAS_CHILD]->(n) | parent.id]),
   work_unit_id: head([(n)-[:FROM_UNIT]->(unit) | unit.id]),

@@ -6,4 +6,4 @@ MATCH (parent:Entity {id: $parent_id})
 OPTIONAL MATCH ()-[link:HAS_CHILD]->(unit)
 DELETE link
 CREATE (parent)-[:HAS_CHILD]->(unit)
-RETURN unit {.*, labels: labels(unit), parent_id: parent.id} AS unit
+RETURN unit {.id, .name, .level, .address, .phone, .central, labels: labels(unit), parent_id: parent.id} AS unit

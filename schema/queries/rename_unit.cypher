@@ -3,4 +3,4 @@
 MATCH (unit:Entity {id: $unit_id})
 WHERE unit.level < 5
 SET unit.name = $name, unit.search_name = toLower($name)
-RETURN unit {.*, labels: labels(unit), parent_id: head([(p)-[:HAS_CHILD]->(unit) | p.id])} AS unit
+RETURN unit {.id, .name, .level, .address, .phone, .central, labels: labels(unit), parent_id: head([(p)-[:HAS_CHILD]->(unit) | p.id])} AS unit

@@ -32,7 +32,7 @@ CALL (page) {
   UNWIND page AS m
   WITH m.grp AS grp, m.node AS n
   RETURN collect(n {
-    .*,
+    .id, .name, .level, .address, .phone, .central,
     grp: grp,
     labels: labels(n),
     parent_id: head([(parent)-[:HAS_CHILD]->(n) | parent.id]),
