@@ -159,8 +159,13 @@ class ScopedStore(SingleReads):
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
         scope_id: str | None = None,
+        households: bool = True,
     ) -> Page[Unit | Household | Member]:
-        page = await self.inner.search(text, level, first, after, await self._scope_for(scope_id))
+        """A caller who may not see residents' names searches without households: a masked
+        name must not be matched, counted or paged by its real value."""
+        scope = await self._scope_for(scope_id)
+        households = households and self._sees_personal_data
+        page = await self.inner.search(text, level, first, after, scope, households)
         return dataclasses.replace(page, items=[self._mask(item) for item in page.items])
 
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:

@@ -103,8 +103,12 @@ class BatchedReads(Protocol):
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
         scope_id: str | None = None,
+        households: bool = True,
     ) -> Page[Unit | Household | Member]:
         """Units, households and cadres whose name contains `text`.
+
+        Without `households`, households are left out (totals and cursors too): a caller who
+        may not see residents' names must not find a household by one.
 
         With `scope_id`, only units and households at or below that unit, and cadres registered
         with a community there or covering a household there (the `gaps` rule for a scope's

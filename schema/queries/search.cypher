@@ -5,9 +5,11 @@
 // cadres); $scope_id (null, or a unit: only what lies at or below it, and the cadres registered
 // with a community there or covering a household there); $after_group (0 after a prefix
 // match, 1 after another match, null for the first page); $after_id (the id the previous page
-// ended with); $first (page size). No row when $scope_id names no unit or household.
+// ended with); $first (page size); $households (false: households are left out, for a caller
+// who may not see residents' names). No row when $scope_id names no unit or household.
 // In Neo4j Browser: :param text => '张'  :param level => null  :param scope_id => null
 //                   :param after_group => null  :param after_id => null  :param first => 20
+//                   :param households => true
 OPTIONAL MATCH (scope:Entity {id: $scope_id})
 WHERE scope.level IS NOT NULL
 WITH scope
@@ -17,6 +19,7 @@ CALL (scope) {
   MATCH (n:Entity)
   WHERE n.search_name CONTAINS needle
     AND CASE WHEN $level IS NULL THEN n:Member OR n.level IS NOT NULL ELSE n.level = $level END
+    AND ($households OR NOT n:Household)
     AND (scope IS NULL
          OR EXISTS { (scope)-[:HAS_CHILD*0..]->(n) }
          OR EXISTS { (scope)-[:HAS_CHILD*0..]->()<-[:REPORTED_TO|ASSIGNED]-(n:Member) })

@@ -191,6 +191,49 @@ async def test_dashboard_sees_personal_fields_masked(client_for: Client, city: C
     assert clear["household"]["phone"] == city.households["h01"].phone
 
 
+SEARCH = (
+    "query($text: String!, $level: Level) { search(text: $text, level: $level, first: 1) { "
+    "totalCount edges { cursor node { id } } } }"
+)
+
+
+@pytest.mark.parametrize("level", [None, "HOUSEHOLD"])
+async def test_a_dashboard_cannot_find_a_household_by_its_masked_name(
+    client_for: Client, city: City, level: str | None
+) -> None:
+    """A search by a resident's name answers a dashboard exactly as a name nobody has, while
+    an organiser of the same unit finds the household."""
+    dashboard = await client_for(Principal("screen", Role.DASHBOARD, "c1"))
+    organiser = await client_for(Principal("organiser", Role.COMMUNITY, "c1"))
+    resident = city.households["h01"].name
+    found = await organiser.ok(SEARCH, {"text": resident, "level": level})
+    assert [e["node"]["id"] for e in found["search"]["edges"]] == ["h01"]
+    masked = await dashboard.ok(SEARCH, {"text": resident, "level": level})
+    nobody = await dashboard.ok(SEARCH, {"text": "无此人", "level": level})
+    assert masked == nobody == {"search": {"totalCount": 0, "edges": []}}
+
+
+async def test_a_dashboard_pages_its_search_by_edge_cursors_without_gaps(
+    client_for: Client, city: City
+) -> None:
+    """Units and cadres a dashboard does find page alike by edge cursor and by endCursor."""
+    dashboard = await client_for(Principal("screen", Role.DASHBOARD, "c1"))
+    query = (
+        'query($after: String) { search(text: "alpha", first: 1, after: $after) { '
+        "totalCount edges { cursor node { id } } pageInfo { endCursor hasNextPage } } }"
+    )
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await dashboard.ok(query, {"after": after}))["search"]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["edges"][-1]["cursor"]
+    assert len(seen) == page["totalCount"] == len(set(seen))
+    assert "h07" not in seen  # a household, found by name only by those who may see names
+
+
 async def test_every_mutation_is_audited(client_for: Client, city: City) -> None:
     organiser = await client_for(Principal("li.organiser", Role.COMMUNITY, "c1"))
     await organiser.ok('mutation { renameUnit(id: "b2", name: "东园") { id } }')

@@ -508,11 +508,16 @@ class MemoryStore(SingleReads):
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
         scope_id: str | None = None,
+        households: bool = True,
     ) -> Page[Unit | Household | Member]:
         needle = text.strip().lower()
         if not needle:
             raise InvalidValueError("search text must not be blank")
-        prefix, contains = self._matches(needle, level, self._search_candidates(scope_id))
+        candidates = self._search_candidates(scope_id)
+        if not households:
+            nodes = self._state.nodes
+            candidates = [i for i in candidates if nodes[i]["k"] is not NodeKind.HOUSEHOLD]
+        prefix, contains = self._matches(needle, level, candidates)
         keys = [(0, i) for i in prefix] + [(1, i) for i in contains]
         start = bisect_right(keys, parse_search_cursor(after)) if after is not None else 0
         page = keys[start : start + clamp_page_size(first)]

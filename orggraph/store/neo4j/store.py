@@ -469,6 +469,7 @@ class Neo4jStore(SingleReads):
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
         scope_id: str | None = None,
+        households: bool = True,
     ) -> Page[Unit | Household | Member]:
         needle = text.strip()
         if not needle:
@@ -483,6 +484,7 @@ class Neo4jStore(SingleReads):
             after_group=after_group,
             after_id=after_id,
             first=size,
+            households=households,
         )
         if not found:
             raise UnknownIdError([str(scope_id)], "unit or household")
