@@ -149,13 +149,11 @@ class Writes:
     """The write made before each read: none, a rename, or a cover toggled on and off."""
 
     def __init__(self, http: httpx.AsyncClient, member: str, household: str) -> None:
-        self.http, self.member, self.household, self.covered, self.turn = (
-            http,
-            member,
-            household,
-            False,
-            0,
-        )
+        self.http = http
+        self.member = member
+        self.household = household
+        self.covered = False
+        self.turn = 0
 
     async def make(self, kind: str) -> None:
         self.turn += 1

@@ -184,11 +184,8 @@ class ScopedStore(SingleReads):
     ) -> Page[Gap]:
         scope = await self._scope_for(scope_id)
         page = await self.inner.gaps(scope, kinds, policy, year, first, after)
-        if self._sees_personal_data:
-            return page
-        return dataclasses.replace(
-            page, items=[mask_gap(gap, self._sees_personal_data) for gap in page.items]
-        )
+        masked = [mask_gap(gap, self._sees_personal_data) for gap in page.items]
+        return dataclasses.replace(page, items=masked)
 
     async def gap_counts(
         self, scope_id: str | None, policy: Policy, year: int

@@ -5,7 +5,8 @@
 OPTIONAL MATCH (version:DataVersion {id: 'orggraph'})
 RETURN coalesce(version.figures_stale, false)
        OR EXISTS {
-         MATCH (unit:Entity) WHERE 1 <= unit.level <= 4 AND unit.fig_registered_count IS NULL
+         MATCH (unit:StreetCommittee|CommunityCommittee|ResidentialBranch|BuildingGroup)
+         WHERE unit.fig_registered_count IS NULL
        }
        OR (EXISTS { MATCH (:StreetCommittee) } AND NOT EXISTS { MATCH (:CityFigures) })
        AS stale

@@ -164,15 +164,7 @@ class Connection:
     ) -> T:
         """Run `work` in a write transaction that also raises the data version (the summary
         caches of every process go stale with it) at its end."""
-
-        async def work_and_bump(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
-            result = await work(tx, *a, **kw)
-            await self.run(tx, "bump_data_version")
-            return result
-
-        async with self.session() as session:
-            timed = unit_of_work(timeout=self.transaction_timeout_s)(work_and_bump)
-            return await session.execute_write(timed, *args, **kwargs)
+        return await self._write(False, work, *args, **kwargs)
 
     async def write_in_turn(
         self,
@@ -185,13 +177,25 @@ class Connection:
         read what the one before it wrote. An organiser's single write checks, then writes;
         two at once could otherwise both pass checks that only one of them may pass (two
         moves that together make a cycle, two covers of one pair)."""
+        return await self._write(True, work, *args, **kwargs)
 
-        async def bump_and_work(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
-            await self.run(tx, "bump_data_version")
-            return await work(tx, *a, **kw)
+    async def _write(
+        self,
+        bump_first: bool,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        async def work_and_bump(tx: AsyncManagedTransaction, /, *a: P.args, **kw: P.kwargs) -> T:
+            if bump_first:
+                await self.run(tx, "bump_data_version")
+            result = await work(tx, *a, **kw)
+            if not bump_first:
+                await self.run(tx, "bump_data_version")
+            return result
 
         async with self.session() as session:
-            timed = unit_of_work(timeout=self.transaction_timeout_s)(bump_and_work)
+            timed = unit_of_work(timeout=self.transaction_timeout_s)(work_and_bump)
             return await session.execute_write(timed, *args, **kwargs)
 
     async def query(self, query_name: str, /, **params: Any) -> list[Record]:
