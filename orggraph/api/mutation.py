@@ -22,6 +22,7 @@ from orggraph.api.types import (
     org_node,
 )
 from orggraph.domain import entities
+from orggraph.domain.errors import UnknownIdError
 
 
 @strawberry.input(description="A new street, community, branch or building group.")
@@ -195,10 +196,16 @@ class Mutation:
 
 
 async def _assignment(info: Info, saved: entities.Assignment) -> Assignment:
-    """The API view of a stored assignment: both parties read back in one batch."""
+    """The API view of a stored assignment: both parties read back in one batch.
+
+    A concurrent delete can remove a party between the write and this read; the caller then
+    learns which id is gone now (UNKNOWN_ID), as a later read of it would answer.
+    """
     member, household = await info.context.store.get_nodes([saved.member_id, saved.household_id])
-    if not isinstance(member, entities.Member) or not isinstance(household, entities.Household):
-        raise RuntimeError(f"assignment {saved.member_id}->{saved.household_id} vanished")
+    if not isinstance(member, entities.Member):
+        raise UnknownIdError([saved.member_id], "member")
+    if not isinstance(household, entities.Household):
+        raise UnknownIdError([saved.household_id], "household")
     return Assignment(
         member=Member.of(member),
         household=household_of(household),
