@@ -1,4 +1,4 @@
-"""The starlette app: /graphql (with GraphiQL), /healthz and /readyz.
+"""The starlette app: /graphql (with GraphiQL, its assets under /graphiql/), /healthz and /readyz.
 
 The store is opened by the caller and handed in, so tests and the CLI choose it; the app
 closes it when it shuts down. Every GraphQL request passes the token gate and the time limit
@@ -14,14 +14,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http.ides import get_graphql_ide_html
 
 from orggraph.access import ScopedStore
 from orggraph.api.context import Context
+from orggraph.api.graphiql import asset_routes, graphiql_page
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
 from orggraph.api.schema import build_schema
@@ -82,7 +82,7 @@ class _GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.graphiql and _asks_for_ide(scope):
-            await HTMLResponse(get_graphql_ide_html("graphiql"))(scope, receive, send)
+            await graphiql_page()(scope, receive, send)
             return
         await self.gated(scope, receive, send)
 
@@ -127,6 +127,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", _GraphQLEndpoint(gated_graphql, chosen.graphiql)),
+            *(asset_routes() if chosen.graphiql else []),
         ],
         lifespan=lifespan,
     )
