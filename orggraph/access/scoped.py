@@ -25,6 +25,7 @@ from orggraph.access.masking import mask_coverage, mask_gap, mask_node
 from orggraph.access.visibility import Visibility
 from orggraph.auth.tokens import Principal, Role
 from orggraph.domain.audit import AuditEntry
+from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -192,6 +193,73 @@ class ScopedStore(SingleReads):
     ) -> dict[GapKind, int]:
         return await self.inner.gap_counts(await self._scope_for(scope_id), policy, year)
 
+    async def rosters_many(self, requests: Sequence[RosterRequest]) -> list[Roster | None]:
+        """A scope of None is the caller's own unit; the communities a cadre covers in are
+        only those inside the scope."""
+        own = self.visibility.scope
+        asked = [
+            dataclasses.replace(r, scope_id=own) if r.scope_id is None else r for r in requests
+        ]
+        visible = await self.visibility.visible_ids([r.scope_id for r in asked if r.scope_id])
+        allowed = [r for r in asked if r.scope_id is None or r.scope_id in visible]
+        found = iter(await self.inner.rosters_many(allowed) if allowed else [])
+        rosters = [next(found) if r in allowed else None for r in asked]
+        communities = [c for r in rosters if r for e in r.page.items for c in e.cover_communities]
+        inside = await self.visibility.visible_ids(communities)
+        return [
+            None
+            if roster is None
+            else dataclasses.replace(
+                roster,
+                page=dataclasses.replace(
+                    roster.page,
+                    items=[
+                        dataclasses.replace(
+                            entry,
+                            member=self._mask(entry.member),
+                            cover_communities=tuple(
+                                c for c in entry.cover_communities if c in inside
+                            ),
+                        )
+                        for entry in roster.page.items
+                    ],
+                ),
+            )
+            for roster in rosters
+        ]
+
+    async def work_units(
+        self, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, search: str | None = None
+    ) -> Page[WorkUnit]:
+        """Work units belong to no tree: every caller sees them all."""
+        return await self.inner.work_units(first, after, search)
+
+    async def household_history_many(
+        self, household_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        """A removed household is outside every scope but the city's."""
+        visible = await self.visibility.visible_ids(household_ids)
+        found = await self.inner.household_history_many(household_ids)
+        return [
+            rows if household_id in visible else None
+            for household_id, rows in zip(household_ids, found, strict=True)
+        ]
+
+    async def member_history_many(
+        self, member_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        """Only the covers of households inside the scope."""
+        visible = await self.visibility.visible_ids(member_ids)
+        found = await self.inner.member_history_many(member_ids)
+        households = [r.household_id for rows in found for r in rows or []]
+        inside = await self.visibility.visible_ids(households)
+        return [
+            [r for r in rows if r.household_id in inside]
+            if rows is not None and member_id in visible
+            else None
+            for member_id, rows in zip(member_ids, found, strict=True)
+        ]
+
     # -- single writes: gated, checked for visibility, audited ------------------------------
 
     async def _write(
@@ -201,11 +269,11 @@ class ScopedStore(SingleReads):
         arguments: Any,
         write: Callable[[], Awaitable[T]],
     ) -> T:
-        """Run an audited write; the nodes the view kept may have changed, so drop them."""
+        """Run an audited write; what the view kept may have changed, so drop it."""
         try:
             return await self._recorder.run(action, target_ids, arguments, write)
         finally:
-            self.visibility.forget_nodes()
+            self.visibility.forget()
 
     async def create_unit(self, unit: Unit) -> Unit:
         permissions.require_writer(self.principal)
@@ -295,14 +363,14 @@ class ScopedStore(SingleReads):
             lambda: self.inner.assign(assignment),
         )
 
-    async def unassign(self, member_id: str, household_id: str) -> None:
+    async def unassign(self, member_id: str, household_id: str, ended: date | None = None) -> None:
         permissions.require_writer(self.principal)
         await self.visibility.require_visible(member_id, household_id)
         await self._write(
             "unassign",
             [household_id, member_id],
-            {"member_id": member_id, "household_id": household_id},
-            lambda: self.inner.unassign(member_id, household_id),
+            {"member_id": member_id, "household_id": household_id, "ended": ended},
+            lambda: self.inner.unassign(member_id, household_id, ended),
         )
 
     async def transfer(

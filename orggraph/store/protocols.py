@@ -30,6 +30,7 @@ from datetime import date
 from typing import Protocol, runtime_checkable
 
 from orggraph.domain.audit import AuditEntry
+from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -46,6 +47,7 @@ from orggraph.domain.entities import (
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
+from orggraph.domain.service import ServiceCommand, ServiceFilter, ServiceRequest, ServiceStep
 from orggraph.store.values import DEFAULT_PAGE_SIZE, Changes, ChildrenRequest, CoverageSummary
 
 
@@ -160,6 +162,40 @@ class BatchedReads(Protocol):
         """How many gaps of every kind the scope has (every kind present, 0 included)."""
         ...
 
+    async def rosters_many(self, requests: Sequence[RosterRequest]) -> list[Roster | None]:
+        """Each scope's roster (名册, `orggraph.domain.cadres`): its cadres by member id.
+
+        A scope's cadres are those registered with a community in it and those covering a
+        household in it (the `gaps` rule); the city's (scope None) are every cadre. Each entry
+        says which, with the households the cadre covers in the scope and in all, their points
+        dated in the year and the band they stand in (judged by the request's policy). The
+        filter is `RosterFilter.keeps`; `first` is clamped to 1..MAX_PAGE_SIZE; the cursor is
+        the last member id. Totals (`RosterFigures`) come only when asked. None for a scope
+        that names no unit or household.
+        """
+        ...
+
+    async def work_units(
+        self, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, search: str | None = None
+    ) -> Page[WorkUnit]:
+        """Work units (派出单位) by id; with `search`, those whose name contains it (Latin
+        letters case-insensitive). The cursor is the last id."""
+        ...
+
+    async def household_history_many(
+        self, household_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        """Every cover each household has had: the current ones and the ended ones, in
+        `history_order`. A removed household's ended covers are kept (its id reads them).
+        None for an id that names neither a household nor one with kept history."""
+        ...
+
+    async def member_history_many(
+        self, member_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        """Every cover each cadre has had, current and ended, in `history_order`."""
+        ...
+
 
 class GraphReader(BatchedReads, Protocol):
     """The batched reads and their single forms, which raise UnknownIdError where the batched
@@ -195,6 +231,18 @@ class GraphReader(BatchedReads, Protocol):
         """A cadre's points entries dated in `year`."""
         ...
 
+    async def roster(self, request: RosterRequest) -> Roster:
+        """One scope's roster."""
+        ...
+
+    async def household_history(self, household_id: str) -> list[CoverRecord]:
+        """Every cover a household has had."""
+        ...
+
+    async def member_history(self, member_id: str) -> list[CoverRecord]:
+        """Every cover a cadre has had."""
+        ...
+
 
 class GraphWriter(Protocol):
     """One change at a time, as organisers make them through the API."""
@@ -225,8 +273,9 @@ class GraphWriter(Protocol):
 
         Without `cascade` a unit with children is refused (RefusedDeleteError). With it the
         whole subtree goes, and exactly it: units, households, their assignments and nothing
-        else. Cadres are kept; a cadre registered with a deleted community loses that
-        registration (community_id becomes None). UnknownIdError for an unknown id.
+        else. Each current cover of a deleted household is kept in the history, ended today
+        (HOUSEHOLD_REMOVED). Cadres are kept; a cadre registered with a deleted community
+        loses that registration (community_id becomes None). UnknownIdError for an unknown id.
         """
         ...
 
@@ -257,8 +306,12 @@ class GraphWriter(Protocol):
         """
         ...
 
-    async def unassign(self, member_id: str, household_id: str) -> None:
-        """End a cover. NotAssignedError if the pair is not assigned; UnknownIdError first."""
+    async def unassign(self, member_id: str, household_id: str, ended: date | None = None) -> None:
+        """End a cover on `ended` (default today); the history keeps it (UNASSIGNED).
+
+        NotAssignedError if the pair is not assigned; UnknownIdError first; InvalidValueError
+        if `ended` is before the cover began.
+        """
         ...
 
     async def transfer(
@@ -271,9 +324,11 @@ class GraphWriter(Protocol):
     ) -> Assignment:
         """Move a household from one cadre to another in one step.
 
-        The new assignment keeps the old mode unless `mode` is given. UnknownIdError for unknown
-        ids, NotAssignedError if `from_member_id` does not cover the household. Transferring
-        to a cadre who already covers it only removes the old cover.
+        The old cover ends on `since` (kept in the history as TRANSFERRED to `to_member_id`)
+        and the new one starts then, keeping the old mode unless `mode` is given.
+        UnknownIdError for unknown ids, NotAssignedError if `from_member_id` does not cover the
+        household, InvalidValueError if `since` is before the old cover began. Transferring
+        to a cadre who already covers it only ends the old cover.
         """
         ...
 
@@ -321,6 +376,12 @@ class BulkWriter(Protocol):
 
     async def record_points_many(self, entries: Sequence[PointsEntry]) -> Changes:
         """Bulk `record_points`."""
+        ...
+
+    async def record_history_many(self, records: Sequence[CoverRecord]) -> Changes:
+        """Keep ended covers from a ledger (each has `ended`); one with the same `key` is
+        replaced (`unchanged` when equal). UnknownIdError for an unknown cadre, or household
+        unless the cover ended because it was removed; InvalidValueError for a current one."""
         ...
 
 
@@ -382,7 +443,62 @@ class Recount(Protocol):
         ...
 
 
-class OrgView(GraphReader, GraphWriter, AuditLog, Protocol):
+class ServiceDesk(Protocol):
+    """The service loop (三(三)4, `orggraph.domain.service`): requests, their steps, listings.
+
+    Request ids are their own namespace (like audit entries'): they never clash with a node's.
+    A request belongs to its household, so to the units above it; a request whose household
+    was removed keeps its id, steps and `household_id`, and lies in no scope but the city.
+    """
+
+    async def order_service(self, request: ServiceRequest) -> ServiceRequest:
+        """Record a new request, ORDERED, with its ORDER step. UnknownIdError for an unknown
+        household; DuplicateIdError for a request id already taken."""
+        ...
+
+    async def advance_service(self, command: ServiceCommand) -> ServiceRequest:
+        """One transition, decided by `orggraph.domain.service.advance` over the request as
+        stored, and written with its step, or nothing at all.
+
+        UnknownIdError for an unknown request, and for an assignee, acting cadre or unit that
+        names nothing (a dispatch's assignee must be a cadre or a work unit); then the domain's
+        errors (IllegalTransitionError, InvalidValueError, ForbiddenError). A VERIFY with
+        points and a cadre who accepted also records the points entry `service_points_id`
+        (that cadre, the day verified, the request as reason). Concurrent calls on one request
+        are checked and written one after another: of two accepts, one wins and the other is
+        refused as illegal.
+        """
+        ...
+
+    async def service_requests_many(
+        self, request_ids: Sequence[str]
+    ) -> list[ServiceRequest | None]:
+        """Each request as it stands; None for an unknown id."""
+        ...
+
+    async def service_steps_many(
+        self, request_ids: Sequence[str]
+    ) -> list[list[ServiceStep] | None]:
+        """Each request's steps (its timeline), by seq; None for an unknown id."""
+        ...
+
+    async def service_requests(
+        self,
+        scope_id: str | None,
+        keep: ServiceFilter,
+        policy: Policy,
+        today: date,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ServiceRequest]:
+        """The requests of households at or below a unit (or of one household; the city's
+        for None, removed households' included) that `keep.keeps` (overdue judged by the
+        policy's limits as of `today`), by id; the cursor is the last id. UnknownIdError for
+        an unknown scope."""
+        ...
+
+
+class OrgView(GraphReader, GraphWriter, AuditLog, ServiceDesk, Protocol):
     """What the API and the reports call: a caller's scoped view offers exactly this."""
 
     name: str

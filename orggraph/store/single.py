@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
 from orggraph.domain.errors import UnknownIdError
 from orggraph.store.protocols import BatchedReads
@@ -55,3 +56,15 @@ class SingleReads(BatchedReads):
     async def member_points(self, member_id: str, year: int) -> list[PointsEntry]:
         (entries,) = await self.member_points_many([member_id], year)
         return known(entries, member_id, "member")
+
+    async def roster(self, request: RosterRequest) -> Roster:
+        (found,) = await self.rosters_many([request])
+        return known(found, request.scope_id, "unit or household")
+
+    async def household_history(self, household_id: str) -> list[CoverRecord]:
+        (rows,) = await self.household_history_many([household_id])
+        return known(rows, household_id, "household")
+
+    async def member_history(self, member_id: str) -> list[CoverRecord]:
+        (rows,) = await self.member_history_many([member_id])
+        return known(rows, member_id, "member")

@@ -1,10 +1,14 @@
-// End one cadre's cover of one household.
-// Parameters: $member_id, $household_id.
-// Returns whether the cadre and the household exist and how many covers were removed (0 or 1).
-OPTIONAL MATCH (member:Member {id: $member_id})
-OPTIONAL MATCH (household:Household {id: $household_id})
-OPTIONAL MATCH (member)-[cover:ASSIGNED]->(household)
+// End one cadre's cover of one household on $ended: the cover is kept in the history as an
+// EndedCover (reason 'unassigned') and the ASSIGNED relationship goes.
+// Parameters: $member_id, $household_id, $ended (a date).
+// Returns how many covers were ended (0 or 1).
+OPTIONAL MATCH (:Member {id: $member_id})-[cover:ASSIGNED]->(:Household {id: $household_id})
+CALL (cover) {
+  WITH cover WHERE cover IS NOT NULL
+  CREATE (:EndedCover {
+    member_id: $member_id, household_id: $household_id, mode: cover.mode,
+    since: cover.since, ended: $ended, reason: 'unassigned'
+  })
+}
 DELETE cover
-RETURN member IS NOT NULL AS member_found,
-       household IS NOT NULL AS household_found,
-       count(cover) AS removed
+RETURN count(cover) AS removed

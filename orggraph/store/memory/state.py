@@ -12,7 +12,9 @@ Layout, kept lean because the city has ~150,000 nodes at scale 1 and ten times t
 - edges run parent -> child (contains), member -> household (assigned: the only edges with a
   `mode` and `since`), member -> community (registered) and member -> work unit;
 - points entries are not graph nodes: a dict by id, with an index by member; audit entries
-  neither: rows by id, with the ids kept sorted (they sort by time) overall and by subject.
+  neither: rows by id, with the ids kept sorted (they sort by time) overall and by subject;
+- ended covers (the assignment history) are not edges either, so no figure or gap sees them:
+  rows by (member, household, since, ended), indexed by household and by member.
 
 Rows (lists of JSON values, one per entity) are the shared currency: journal records carry
 them, snapshots are made of them, and the store detects "unchanged" by comparing them.
@@ -46,9 +48,12 @@ from orggraph.domain.kinds import (
 from orggraph.domain.levels import Level
 from orggraph.store.memory.journal import JournalCorruptError, JsonObject, Record
 from orggraph.store.memory.rollups import Rollups
+from orggraph.store.memory.service_book import ServiceBook
 
 Attrs = dict[str, Any]
 Row = list[Any]
+HistoryKey = tuple[str, str, str, str]
+"""An ended cover's member, household, since and ended (ISO days)."""
 
 _WHAT_OF_KIND = {
     NodeKind.HOUSEHOLD: A_HOUSEHOLD,
@@ -127,11 +132,17 @@ class GraphState:
         self.year_points: dict[str, dict[int, int]] = {}
         """Each cadre's points summed per year."""
         self.rollups = Rollups(self.nodes, self.succ, self.pred, self.streets)
+        self.history: dict[HistoryKey, Row] = {}
+        """Ended covers as rows `[member, household, mode, since, ended, reason, to]`."""
+        self.history_by_household: dict[str, set[HistoryKey]] = {}
+        self.history_by_member: dict[str, set[HistoryKey]] = {}
         self.audit: dict[str, Row] = {}
         """Audit entries as rows, by id; ids sort by time (`new_audit_id`)."""
         self.audit_ids: list[str] = []
         self.audit_by_subject: dict[str, list[str]] = {}
         """Both in id order, for paging newest first."""
+        self.service = ServiceBook()
+        """Service requests and their steps (三(三)4)."""
         self._handlers: dict[str, Callable[[JsonObject], None]] = {
             "upsert_units": self._upsert_units,
             "upsert_households": self._upsert_households,
@@ -144,6 +155,8 @@ class GraphState:
             "delete": self._delete,
             "clear": self._clear,
             "record_audit": self._record_audit,
+            "record_history": self._record_history,
+            "service_step": self._service_step,
         }
 
     # -- lookups ---------------------------------------------------------------------------
@@ -392,7 +405,26 @@ class GraphState:
             sums = self.year_points.setdefault(member_id, {})
             sums[_day(day).year] = sums.get(_day(day).year, 0) + points
 
+    def _end_cover(self, member: str, household: str, ended: str, reason: str, to: Any) -> None:
+        """Keep a current cover in the history as ended (the edge itself is the caller's)."""
+        data = self.succ[member][household]
+        row = [member, household, data["mode"]._value_, data["since"].isoformat(), ended, reason]
+        self._keep_history([[*row, to]])
+
+    def _keep_history(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            member, household = _id(row[0]), _id(row[1])
+            key: HistoryKey = (member, household, row[3], row[4])
+            self.history[key] = [member, household, *row[2:]]
+            self.history_by_household.setdefault(household, set()).add(key)
+            self.history_by_member.setdefault(member, set()).add(key)
+
+    def _record_history(self, args: JsonObject) -> None:
+        self._keep_history(args["rows"])
+
     def _unassign(self, args: JsonObject) -> None:
+        if "ended" in args:  # records journaled before the history was kept have none
+            self._end_cover(args["member"], args["household"], args["ended"], "unassigned", None)
         self.graph.remove_edge(args["member"], args["household"])
         self.cover_totals[args["member"]] -= 1
         self.rollups.touch(args["household"])
@@ -400,6 +432,7 @@ class GraphState:
     def _transfer(self, args: JsonObject) -> None:
         """Drop the old cover; add the new one unless that cadre covers the household already."""
         household, to_member = args["household"], _id(args["to"])
+        self._end_cover(args["from"], household, args["since"], "transferred", to_member)
         self.graph.remove_edge(args["from"], household)
         self.cover_totals[args["from"]] -= 1
         if household not in self.succ[to_member]:
@@ -421,11 +454,25 @@ class GraphState:
                 for member_id in self.registered(node_id):
                     self.nodes[member_id]["community"] = None
             if attrs["k"] is NodeKind.HOUSEHOLD:
-                self.cover_totals.subtract(self.covering(node_id).keys())
+                covering = self.covering(node_id)
+                if "ended" in args:  # records journaled before the history was kept have none
+                    for member_id in covering:
+                        self._end_cover(
+                            member_id, node_id, args["ended"], "household_removed", None
+                        )
+                self.cover_totals.subtract(covering.keys())
         self.rollups.forget([n for n in doomed if self.nodes[n]["k"] is NodeKind.UNIT])
         self.graph.remove_nodes_from(doomed)
 
+    def _service_step(self, args: JsonObject) -> None:
+        """A request as it now stands, the step that made it so, and the points a
+        verification awarded (one journal record: all three or none)."""
+        self.service.put(args["request"], args["step"])
+        if args.get("points"):
+            self._record_points({"rows": [args["points"]]})
+
     def _clear(self, args: JsonObject) -> None:
+        self.service.clear()
         self.graph.clear()
         self.streets.clear()
         self.points.clear()
@@ -433,6 +480,9 @@ class GraphState:
         self.cover_totals.clear()
         self.year_points.clear()
         self.rollups.clear()
+        self.history.clear()
+        self.history_by_household.clear()
+        self.history_by_member.clear()
         self.audit.clear()
         self.audit_ids.clear()
         self.audit_by_subject.clear()
@@ -469,7 +519,10 @@ class GraphState:
                 if "mode" in data
             ),
             "points": map(self.points_row, self.points),
+            "history": self.history.values(),
             "audit": map(self.audit.__getitem__, self.audit_ids),
+            "service_requests": self.service.export_requests(),
+            "service_steps": self.service.export_steps(),
         }
 
     def _ids_of(self, kind: NodeKind) -> Iterator[str]:
@@ -483,4 +536,6 @@ class GraphState:
         self._upsert_members({"rows": state["members"]})
         self._assign({"rows": state["assignments"]})
         self._record_points({"rows": state["points"]})
+        self._keep_history(state.get("history", ()))  # snapshots before the history have none
         self._record_audit({"rows": state["audit"]})
+        self.service.restore(state.get("service_requests", ()), state.get("service_steps", ()))

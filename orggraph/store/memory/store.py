@@ -28,6 +28,16 @@ from typing import Generic, TypeVar, cast
 
 from orggraph.domain import rules
 from orggraph.domain.audit import AuditEntry
+from orggraph.domain.cadres import (
+    CadreStanding,
+    CoverRecord,
+    EndReason,
+    Roster,
+    RosterRequest,
+    check_end,
+    check_ended_cover,
+    history_order,
+)
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -62,6 +72,7 @@ from orggraph.store.cursors import (
 from orggraph.store.memory.gaps import GapKey, describe, find_gaps
 from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
 from orggraph.store.memory.rollups import Tally, gap_counts
+from orggraph.store.memory.service import MemoryServiceDesk
 from orggraph.store.memory.state import (
     Attrs,
     GraphState,
@@ -69,6 +80,7 @@ from orggraph.store.memory.state import (
     Survey,
     gc_paused,
 )
+from orggraph.store.rosters import roster_of
 from orggraph.store.single import SingleReads
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
@@ -167,7 +179,7 @@ class _ReadCache:
         self._answers.clear()
 
 
-class MemoryStore(SingleReads):
+class MemoryStore(MemoryServiceDesk, SingleReads):
     """`GraphStore` on a networkx graph in this process, durable through a journal.
 
     No method suspends between checking a write and applying it, so calls from concurrent
@@ -272,7 +284,7 @@ class MemoryStore(SingleReads):
         if child_count and not cascade:
             raise RefusedDeleteError(unit_id, child_count)
         removed = sum(1 for _ in self._state.subtree([unit_id]))
-        self._commit("delete", {"id": unit_id})
+        self._commit("delete", {"id": unit_id, "ended": date.today().isoformat()})
         return removed
 
     async def upsert_household(self, household: Household) -> Household:
@@ -291,9 +303,14 @@ class MemoryStore(SingleReads):
         await self.assign_many([assignment])
         return assignment
 
-    async def unassign(self, member_id: str, household_id: str) -> None:
-        self._require_cover(member_id, household_id)
-        self._commit("unassign", {"member": member_id, "household": household_id})
+    async def unassign(self, member_id: str, household_id: str, ended: date | None = None) -> None:
+        cover = self._require_cover(member_id, household_id)
+        ended = ended or date.today()
+        check_end(member_id, household_id, cover["since"], ended)
+        self._commit(
+            "unassign",
+            {"member": member_id, "household": household_id, "ended": ended.isoformat()},
+        )
 
     async def transfer(
         self,
@@ -310,6 +327,7 @@ class MemoryStore(SingleReads):
                 f"cannot transfer {household_id} from {from_member_id} to the same member",
                 [household_id, from_member_id],
             )
+        check_end(from_member_id, household_id, old["since"], since)
         new_mode: Mode = mode or old["mode"]
         self._commit(
             "transfer",
@@ -395,6 +413,19 @@ class MemoryStore(SingleReads):
                 row = [e.id, e.member_id, e.day.isoformat(), e.points, e.reason]
                 plan.add(e.id, row, plan.current(e.id))
             return self._commit_plan("record_points", plan)
+
+    async def record_history_many(self, records: Sequence[CoverRecord]) -> Changes:
+        with gc_paused():
+            plan: _Plan[tuple[str, str, str, str]] = _Plan(self._state.history.get)
+            for r in records:
+                check_ended_cover(r, self._state)
+                since, ended = r.since.isoformat(), str(r.ended)
+                reason = r.reason.value if r.reason else None
+                row: Row = [r.member_id, r.household_id, r.mode._value_, since, ended]
+                row += [reason, r.to_member_id]
+                key = (r.member_id, r.household_id, since, ended)
+                plan.add(key, row, plan.current(key))
+            return self._commit_plan("record_history", plan)
 
     # -- look-ups for writes -------------------------------------------------------------
 
@@ -603,6 +634,130 @@ class MemoryStore(SingleReads):
             for m in member_ids
         ]
 
+    async def household_history_many(
+        self, household_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        state = self._state
+        answers: list[list[CoverRecord] | None] = []
+        for h in household_ids:
+            kept = state.history_by_household.get(h)
+            if state.kind(h) is not NodeKind.HOUSEHOLD and not kept:
+                answers.append(None)
+                continue
+            current = state.covering(h) if state.kind(h) is NodeKind.HOUSEHOLD else {}
+            found = [_current(m, h, data) for m, data in current.items()]
+            found += [_ended(state.history[key]) for key in kept or ()]
+            answers.append(history_order(found))
+        return answers
+
+    async def member_history_many(
+        self, member_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        state = self._state
+        answers: list[list[CoverRecord] | None] = []
+        for m in member_ids:
+            if state.kind(m) is not NodeKind.MEMBER:
+                answers.append(None)
+                continue
+            found = [_current(m, h, data) for h, data in state.covered(m).items()]
+            found += [_ended(state.history[k]) for k in state.history_by_member.get(m, ())]
+            answers.append(history_order(found))
+        return answers
+
+    # -- rosters and work units -------------------------------------------------------------
+
+    async def rosters_many(self, requests: Sequence[RosterRequest]) -> list[Roster | None]:
+        answers: list[Roster | None] = []
+        for request in requests:
+            scope_id = request.scope_id
+            if scope_id is not None and not self._is_tree_node(scope_id):
+                answers.append(None)
+                continue
+            standings = self._read_cache.get(
+                ("standings", scope_id, request.year),
+                partial(self._standings, scope_id, request.year),
+            )
+            answers.append(
+                await roster_of(
+                    standings,
+                    request,
+                    self._roster_members,
+                    partial(self._households_covered, scope_id),
+                )
+            )
+        return answers
+
+    def _standings(self, scope_id: str | None, year: int) -> list[CadreStanding]:
+        """Every cadre of a scope (the city: every cadre) with their load and points."""
+        state = self._state
+        if scope_id is None:
+            cadres = list(self._ids_of_kind(NodeKind.MEMBER))
+            registered = {m for m in cadres if state.nodes[m]["community"] is not None}
+            inside = None
+        else:
+            survey = self._survey(scope_id)
+            cadres = sorted(survey.registered | survey.covering)
+            registered = survey.registered
+            inside = self._read_cache.get(("households", scope_id), lambda: set(survey.households))
+        standings = []
+        for m in cadres:
+            covered = state.covered(m)
+            here = len(covered) if inside is None else sum(1 for h in covered if h in inside)
+            standings.append(
+                CadreStanding(
+                    member_id=m,
+                    work_unit_id=state.nodes[m]["work_unit"],
+                    registered_here=m in registered,
+                    households_here=here,
+                    households_total=len(covered),
+                    points=state.year_points.get(m, {}).get(year, 0),
+                    modes=frozenset(data["mode"] for data in covered.values()),
+                )
+            )
+        return standings
+
+    async def _roster_members(
+        self, member_ids: list[str]
+    ) -> dict[str, tuple[Member, tuple[str, ...]]]:
+        """Each cadre with the communities of the households they cover."""
+        state = self._state
+        found = {}
+        for m in member_ids:
+            communities = set()
+            for h in state.covered(m):
+                building = state.nodes[h]["parent"]
+                communities.add(state.nodes[state.nodes[building]["parent"]]["parent"])
+            found[m] = (self._member(m), tuple(sorted(communities)))
+        return found
+
+    async def _households_covered(self, scope_id: str | None, member_ids: list[str]) -> int:
+        state = self._state
+        covered = {h for m in member_ids for h in state.covered(m)}
+        if scope_id is None:
+            return len(covered)
+        inside = self._read_cache.get(
+            ("households", scope_id), lambda: set(self._survey(scope_id).households)
+        )
+        return len(covered & inside)
+
+    async def work_units(
+        self, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, search: str | None = None
+    ) -> Page[WorkUnit]:
+        ids = self._read_cache.get(
+            ("work_units",), lambda: sorted(self._ids_of_kind(NodeKind.WORK_UNIT))
+        )
+        if search is not None and search.strip():
+            needle = search.strip().lower()
+            ids = [i for i in ids if needle in self._state.nodes[i]["name"].lower()]
+        start = bisect_right(ids, parse_id_cursor(after, "work units")) if after else 0
+        page_ids = ids[start : start + clamp_page_size(first)]
+        has_next = start + len(page_ids) < len(ids)
+        items = [self._work_unit(i) for i in page_ids]
+        return Page(items, has_next, len(ids), page_ids[-1] if page_ids else after)
+
+    def _ids_of_kind(self, kind: NodeKind) -> Iterable[str]:
+        return (n for n, attrs in self._state.nodes.items() if attrs["k"] is kind)
+
     # -- coverage and gaps ------------------------------------------------------------------
 
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
@@ -739,6 +894,23 @@ class MemoryStore(SingleReads):
 
     def _work_unit(self, work_unit_id: str) -> WorkUnit:
         return WorkUnit(work_unit_id, self._state.nodes[work_unit_id]["name"])
+
+
+def _current(member_id: str, household_id: str, data: Attrs) -> CoverRecord:
+    return CoverRecord(member_id, household_id, data["mode"], data["since"])
+
+
+def _ended(row: Row) -> CoverRecord:
+    member_id, household_id, mode, since, ended, reason, to_member_id = row
+    return CoverRecord(
+        member_id,
+        household_id,
+        Mode(mode),
+        date.fromisoformat(since),
+        date.fromisoformat(ended),
+        EndReason(reason),
+        to_member_id,
+    )
 
 
 def _searched(attrs: Attrs, level: Level | None) -> bool:

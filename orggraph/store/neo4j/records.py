@@ -15,6 +15,7 @@ from typing import Any
 from neo4j.time import Date, DateTime
 
 from orggraph.domain.audit import AuditEntry
+from orggraph.domain.cadres import CadreStanding, CoverRecord, EndReason
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -31,7 +32,7 @@ from orggraph.domain.entities import (
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
-from orggraph.store.values import ChildrenRequest, clamp_page_size
+from orggraph.store.values import Changes, ChildrenRequest, clamp_page_size
 
 Row = dict[str, Any]
 """One element of a query's `$rows` parameter."""
@@ -84,6 +85,55 @@ def assignment_row(assignment: Assignment) -> Row:
         "mode": assignment.mode.value,
         "since": assignment.since.isoformat(),
     }
+
+
+def history_row(record: CoverRecord) -> Row:
+    """An ended cover as `record_history_many` takes it."""
+    return {
+        "member_id": record.member_id,
+        "household_id": record.household_id,
+        "mode": record.mode.value,
+        "since": record.since.isoformat(),
+        "ended": record.ended.isoformat() if record.ended else None,
+        "reason": record.reason.value if record.reason else None,
+        "to_member_id": record.to_member_id,
+    }
+
+
+def cover_record_from(props: Props) -> CoverRecord:
+    """A current cover (no `ended`) or an ended one, as `history_many` returns them."""
+    ended = props.get("ended")
+    reason = props.get("reason")
+    return CoverRecord(
+        member_id=props["member_id"],
+        household_id=props["household_id"],
+        mode=Mode(props["mode"]),
+        since=native_date(props["since"]),
+        ended=native_date(ended) if ended is not None else None,
+        reason=EndReason(reason) if reason is not None else None,
+        to_member_id=props.get("to_member_id"),
+    )
+
+
+def standing_from(props: Props) -> CadreStanding:
+    """A cadre's standing in a roster, as `roster_standings` returns it."""
+    return CadreStanding(
+        member_id=props["id"],
+        work_unit_id=props["work_unit_id"],
+        registered_here=bool(props["registered"]),
+        households_here=int(props["here"]),
+        households_total=int(props["total"]),
+        points=int(props["points"]),
+        modes=frozenset(Mode(m) for m in props["modes"]),
+    )
+
+
+def changes_from(rows: Iterable[Mapping[str, Any]]) -> Changes:
+    """What a write query's `change, rows` lines add up to."""
+    counted = {r["change"]: int(r["rows"]) for r in rows}
+    return Changes(
+        counted.get("created", 0), counted.get("updated", 0), counted.get("unchanged", 0)
+    )
 
 
 def points_row(entry: PointsEntry) -> Row:

@@ -12,12 +12,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
+from functools import partial
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, Record
 
 from orggraph.domain import rules
 from orggraph.domain.audit import AuditEntry
+from orggraph.domain.cadres import (
+    CadreStanding,
+    CoverRecord,
+    Roster,
+    RosterRequest,
+    check_end,
+    check_ended_cover,
+    history_order,
+)
 from orggraph.domain.entities import (
     Assignment,
     Counts,
@@ -55,6 +65,7 @@ from orggraph.store.neo4j.bulk import BATCH_ROWS, BatchWriter, BulkCall
 from orggraph.store.neo4j.connection import Connection
 from orggraph.store.neo4j.figures import Figures, KeptFigures
 from orggraph.store.neo4j.summaries import SummaryCache
+from orggraph.store.rosters import roster_of
 from orggraph.store.single import SingleReads
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
@@ -191,7 +202,7 @@ class Neo4jStore(SingleReads):
             raise UnknownIdError([unit_id], "unit or household")
         if node.children and not cascade:
             raise RefusedDeleteError(unit_id, node.children)
-        deleted = await self.db.run(tx, "delete_subtree", node_id=unit_id)
+        deleted = await self.db.run(tx, "delete_subtree", node_id=unit_id, ended=date.today())
         if node.parent_id is not None:
             await self._figures.refresh(tx, [node.parent_id])
         else:
@@ -214,25 +225,35 @@ class Neo4jStore(SingleReads):
         await self.assign_many([assignment])
         return assignment
 
-    async def unassign(self, member_id: str, household_id: str) -> None:
-        """One query: it removes nothing unless both ids exist and the cover does."""
-        result = await self.db.write_in_turn(self._unassign, member_id, household_id)
-        if not result["member_found"]:
-            raise UnknownIdError([member_id], "member")
-        if not result["household_found"]:
-            raise UnknownIdError([household_id], "household")
-        if not result["removed"]:
-            raise NotAssignedError(member_id, household_id)
+    async def unassign(self, member_id: str, household_id: str, ended: date | None = None) -> None:
+        """The cover is read after the data version is raised, so two unassigns of one cover
+        at once end it (and keep its history) once."""
+        await self.db.write_in_turn(self._unassign, member_id, household_id, ended or date.today())
 
     async def _unassign(
+        self, tx: AsyncManagedTransaction, member_id: str, household_id: str, ended: date
+    ) -> None:
+        since = await self._cover_since(tx, member_id, household_id)
+        check_end(member_id, household_id, since, ended)
+        await self.db.run(
+            tx, "unassign", member_id=member_id, household_id=household_id, ended=ended
+        )
+        await self._figures.refresh(tx, [household_id])
+
+    async def _cover_since(
         self, tx: AsyncManagedTransaction, member_id: str, household_id: str
-    ) -> Record:
-        result = (
-            await self.db.run(tx, "unassign", member_id=member_id, household_id=household_id)
-        )[0]
-        if result["removed"]:
-            await self._figures.refresh(tx, [household_id])
-        return result
+    ) -> date:
+        """When a cover began: UnknownIdError for either id, then NotAssignedError."""
+        found = (await self.db.run(tx, "cover_of", member_id=member_id, household_id=household_id))[
+            0
+        ]
+        if not found["member_found"]:
+            raise UnknownIdError([member_id], "member")
+        if not found["household_found"]:
+            raise UnknownIdError([household_id], "household")
+        if found["since"] is None:
+            raise NotAssignedError(member_id, household_id)
+        return records.native_date(found["since"])
 
     async def transfer(
         self,
@@ -259,16 +280,13 @@ class Neo4jStore(SingleReads):
         rules.require(to_member_id, NodeKind.MEMBER, snapshot)
         rules.require(from_member_id, NodeKind.MEMBER, snapshot)
         rules.require(household_id, NodeKind.HOUSEHOLD, snapshot)
-        covered = await self.db.run(
-            tx, "is_assigned", member_id=from_member_id, household_id=household_id
-        )
-        if not covered[0]["assigned"]:
-            raise NotAssignedError(from_member_id, household_id)
+        old_since = await self._cover_since(tx, from_member_id, household_id)
         if to_member_id == from_member_id:
             raise InvalidValueError(
                 f"cannot transfer {household_id} from {from_member_id} to the same member",
                 [household_id, from_member_id],
             )
+        check_end(from_member_id, household_id, old_since, since)
         moved = await self.db.run(
             tx,
             "transfer",
@@ -378,6 +396,32 @@ class Neo4jStore(SingleReads):
                 lookup="lookup_kinds",
             )
         )
+
+    async def record_history_many(self, records_: Sequence[CoverRecord]) -> Changes:
+        """Checked and written in one transaction, after the data version is raised."""
+        rows = [records.history_row(r) for r in records_]
+        if not rows:
+            return Changes()
+        return await self.db.write_in_turn(self._record_history, list(records_), rows)
+
+    async def _record_history(
+        self, tx: AsyncManagedTransaction, wanted: list[CoverRecord], rows: list[dict[str, Any]]
+    ) -> Changes:
+        ids = {r.member_id for r in wanted} | {r.household_id for r in wanted}
+        ids |= {r.to_member_id for r in wanted if r.to_member_id is not None}
+        snapshot = await self._batches.snapshot(tx, ids, "lookup_kinds")
+        for r in wanted:
+            check_ended_cover(r, snapshot)
+        unique = list(
+            {(r["member_id"], r["household_id"], r["since"], r["ended"]): r for r in rows}.values()
+        )
+        changes = Changes()
+        for start in range(0, len(unique), self.batch_rows):
+            found = await self.db.run(
+                tx, "record_history_many", rows=unique[start : start + self.batch_rows]
+            )
+            changes += records.changes_from(found)
+        return changes
 
     # -- batched reads (the single forms come from SingleReads) ----------------------------
 
@@ -494,6 +538,85 @@ class Neo4jStore(SingleReads):
             has_next=len(found[0]["items"]) > size,
             total=int(found[0]["total"]),
             end_cursor=search_cursor(items[-1]["grp"], items[-1]["id"]) if items else after,
+        )
+
+    async def household_history_many(
+        self, household_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        return await self._history(household_ids, "household")
+
+    async def member_history_many(
+        self, member_ids: Sequence[str]
+    ) -> list[list[CoverRecord] | None]:
+        return await self._history(member_ids, "member")
+
+    async def _history(self, ids: Sequence[str], side: str) -> list[list[CoverRecord] | None]:
+        if not ids:
+            return []
+        found = await self.db.found("history_many", ids=sorted(set(ids)), side=side)
+        by_id = {
+            r["id"]: history_order([records.cover_record_from(c) for c in r["covers"]])
+            for r in found
+        }
+        return [by_id.get(i) for i in ids]
+
+    # -- rosters and work units --------------------------------------------------------------
+
+    async def rosters_many(self, requests: Sequence[RosterRequest]) -> list[Roster | None]:
+        """One query finds every asked scope's standings (kept per data version); the rule,
+        order and page are `orggraph.store.rosters`'."""
+        if not requests:
+            return []
+        asked = list(dict.fromkeys((r.scope_id, r.year) for r in requests))
+        standings = await self._summaries.get(
+            ("roster_standings", tuple(asked)), lambda: self._standings(asked)
+        )
+        answers: list[Roster | None] = []
+        for request in requests:
+            found = standings.get((request.scope_id, request.year))
+            if found is None:
+                answers.append(None)
+                continue
+            count = partial(self._households_covered, request.scope_id)
+            answers.append(await roster_of(found, request, self._roster_members, count))
+        return answers
+
+    async def _standings(
+        self, asked: list[tuple[str | None, int]]
+    ) -> dict[tuple[str | None, int], list[CadreStanding]]:
+        params = [{"scope_id": scope_id, "year": year} for scope_id, year in asked]
+        rows = await self.db.query("roster_standings", requests=params)
+        return {
+            asked[row["index"]]: [records.standing_from(s) for s in row["standings"]]
+            for row in rows
+        }
+
+    async def _roster_members(
+        self, member_ids: list[str]
+    ) -> dict[str, tuple[Member, tuple[str, ...]]]:
+        found = await self.db.found("roster_members", ids=member_ids)
+        return {
+            r["member"]["id"]: (records.member_from(r["member"]), tuple(r["communities"]))
+            for r in found
+        }
+
+    async def _households_covered(self, scope_id: str | None, member_ids: list[str]) -> int:
+        found = await self.db.query("roster_households", scope_id=scope_id, ids=member_ids)
+        return int(found[0]["households"])
+
+    async def work_units(
+        self, first: int = DEFAULT_PAGE_SIZE, after: str | None = None, search: str | None = None
+    ) -> Page[WorkUnit]:
+        size = clamp_page_size(first)
+        cursor = parse_id_cursor(after, "work units") if after is not None else None
+        needle = search.strip() if search is not None and search.strip() else None
+        found = (await self.db.query("work_units", search=needle, after=cursor, first=size))[0]
+        items = [WorkUnit(p["id"], p["name"]) for p in found["page"][:size]]
+        return Page(
+            items,
+            len(found["page"]) > size,
+            int(found["total"]),
+            items[-1].id if items else after,
         )
 
     # -- coverage and gaps -------------------------------------------------------------------
