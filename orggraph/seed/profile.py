@@ -59,8 +59,8 @@ class Gaps:
 
     None of them may change the figures: empty units leave their children to siblings, and
     building groups without a central household leave the 党员中心户 to other groups.
-    `cadres_outside_band` is 0 in the Qianjiang profile because the document has every
-    covering cadre inside the band (人均包联10-15户).
+    Cadres drawn outside the band keep the total of covered households, so a profile may set
+    `cadres_outside_band` without changing the document's figures.
     """
 
     uncovered_share: float
