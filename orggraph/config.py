@@ -72,6 +72,22 @@ def _env_float(name: str, default: float) -> float:
     return value
 
 
+def _env_nonnegative(name: str, default: float) -> float:
+    raw = _env(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"environment variable {name} must be 0 (off) or more, got {raw!r}")
+    return value
+
+
+def _env_path(name: str) -> Path | None:
+    raw = _env(name, "")
+    return Path(raw) if raw else None
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     """How the API authenticates callers and protects itself."""
@@ -81,6 +97,19 @@ class ApiSettings:
     introspection: bool
     request_timeout_s: float
     cypher_timeout_s: float
+    max_body_bytes: int = 1_000_000
+    rate_limit_per_s: float = 0.0
+    """0: no rate limit."""
+    rate_burst: int = 0
+    """0: twice the rate, at least 1."""
+    revoked_tokens_file: Path | None = None
+    """None: beside the secret file, as `revoked-tokens`."""
+    trusted_documents_file: Path | None = None
+    """None: any valid document runs."""
+
+    @property
+    def revoked_tokens_path(self) -> Path:
+        return self.revoked_tokens_file or self.secret_file.with_name("revoked-tokens")
 
 
 @dataclass(frozen=True)
@@ -146,6 +175,11 @@ class Settings:
                 introspection=_env_bool("ORGGRAPH_INTROSPECTION", True),
                 request_timeout_s=_env_float("ORGGRAPH_REQUEST_TIMEOUT", 30.0),
                 cypher_timeout_s=_env_float("ORGGRAPH_CYPHER_TIMEOUT", 20.0),
+                max_body_bytes=_env_int("ORGGRAPH_MAX_BODY_BYTES", 1_000_000),
+                rate_limit_per_s=_env_nonnegative("ORGGRAPH_RATE_LIMIT", 0.0),
+                rate_burst=_env_int("ORGGRAPH_RATE_BURST", 0),
+                revoked_tokens_file=_env_path("ORGGRAPH_REVOKED_TOKENS_FILE"),
+                trusted_documents_file=_env_path("ORGGRAPH_TRUSTED_DOCUMENTS"),
             ),
             policy=Policy(
                 min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),

@@ -9,7 +9,10 @@ import uvicorn
 
 from orggraph.api.app import AppOptions, create_app
 from orggraph.api.limits import Limits
-from orggraph.auth.tokens import Principal, Role, create_token, load_secret
+from orggraph.api.rate_limit import RateLimit
+from orggraph.api.trusted import read_manifest
+from orggraph.auth.revocation import RevokedTokens
+from orggraph.auth.tokens import Principal, Role, create_token, load_secrets
 from orggraph.config import Settings
 from orggraph.store import open_store
 
@@ -39,23 +42,40 @@ def serve(settings: Settings, print_admin_token: bool = False, demo: bool = Fals
 
 
 async def _serve(settings: Settings, print_admin_token: bool, demo: bool) -> None:
-    secret = load_secret(settings.api.secret_file, create=True)
+    secrets = load_secrets(settings.api.secret_file, create=True)
+    options = app_options(settings)
     store = await open_store(settings)
     if demo:
         from orggraph.demo import ensure_demo_city
 
         await ensure_demo_city(store)
-    options = AppOptions(
-        graphiql=settings.api.graphiql,
-        limits=Limits(introspection=settings.api.introspection),
-        request_timeout_s=settings.api.request_timeout_s,
-    )
-    app = create_app(store, settings.policy, secret, options)
+    app = create_app(store, settings.policy, secrets, options)
     settle_heap()
     if print_admin_token:
-        _print_admin_token(secret, f"http://{settings.host}:{settings.port}/graphql")
+        _print_admin_token(secrets[0], f"http://{settings.host}:{settings.port}/graphql")
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
     await uvicorn.Server(config).serve()
+
+
+def app_options(settings: Settings) -> AppOptions:
+    """The app's switches from the settings; a bad trusted-documents manifest fails here,
+    before the port is bound."""
+    api = settings.api
+    rate = None
+    if api.rate_limit_per_s > 0:
+        rate = RateLimit(
+            api.rate_limit_per_s, api.rate_burst or max(1, int(2 * api.rate_limit_per_s))
+        )
+    trusted = read_manifest(api.trusted_documents_file) if api.trusted_documents_file else None
+    return AppOptions(
+        graphiql=api.graphiql,
+        limits=Limits(introspection=api.introspection),
+        request_timeout_s=api.request_timeout_s,
+        max_body_bytes=api.max_body_bytes,
+        rate_limit=rate,
+        revoked_tokens=RevokedTokens(api.revoked_tokens_path),
+        trusted_documents=trusted,
+    )
 
 
 def _print_admin_token(secret: str, url: str) -> None:

@@ -27,7 +27,8 @@ def _signed(**claims: object) -> str:
 def test_a_token_is_valid_until_its_expiry_second() -> None:
     token = create_token(SECRET, Principal("wang", Role.STREET, "S01"), 60)
     expires = jwt.decode(token, options={"verify_signature": False})["exp"]
-    principal, until = verify_token_until(SECRET, token, expires - 0.5)
+    verified = verify_token_until(SECRET, token, expires - 0.5)
+    principal, until = verified.principal, verified.expires
     assert (principal, until) == (Principal("wang", Role.STREET, "S01"), expires)
     with pytest.raises(AuthError, match=r"^token expired$"):
         verify_token_until(SECRET, token, expires)
@@ -37,7 +38,7 @@ def test_without_a_time_the_current_time_judges_expiry() -> None:
     with pytest.raises(AuthError, match=r"^token expired$"):
         verify_token_until(SECRET, _signed(exp=1_000))
     fresh = create_token(SECRET, Principal("t", Role.ADMIN, None), 600)
-    assert verify_token_until(SECRET, fresh)[0] == Principal("t", Role.ADMIN, None)
+    assert verify_token_until(SECRET, fresh).principal == Principal("t", Role.ADMIN, None)
 
 
 @pytest.mark.parametrize("exp", ["2", 2.5, True, None], ids=["text", "fraction", "bool", "null"])

@@ -7,7 +7,7 @@ closes it when it shuts down. Every GraphQL request passes the token gate and th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Container, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,10 +20,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from orggraph.access import ScopedStore
+from orggraph.api.body_limit import BodyLimit
 from orggraph.api.context import Context
 from orggraph.api.graphiql import asset_routes, graphiql_page
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
+from orggraph.api.rate_limit import RateLimit, RateLimiter
 from orggraph.api.schema import build_schema
 from orggraph.api.security import (
     PRINCIPAL_KEY,
@@ -34,6 +36,7 @@ from orggraph.api.security import (
     Scope,
     Send,
 )
+from orggraph.api.trusted import Operation, TrustedDocumentsOnly
 from orggraph.auth.tokens import Principal
 from orggraph.domain.policy import Policy
 from orggraph.store.protocols import GraphStore
@@ -41,11 +44,17 @@ from orggraph.store.protocols import GraphStore
 
 @dataclass(frozen=True)
 class AppOptions:
-    """Production switches: GraphiQL and introspection can be turned off, limits tightened."""
+    """Production switches: GraphiQL and introspection can be turned off, limits tightened,
+    callers rate-limited, tokens revoked, and only registered documents allowed."""
 
     graphiql: bool = True
     limits: Limits = field(default_factory=Limits)
     request_timeout_s: float = 30.0
+    max_body_bytes: int = 1_000_000
+    rate_limit: RateLimit | None = None
+    revoked_tokens: Container[str] = frozenset()
+    trusted_documents: Mapping[str, Operation] | None = None
+    """None: any valid document runs; otherwise only these (trusted.py)."""
 
 
 class _GraphQLApp(GraphQL[Context, None]):
@@ -95,10 +104,23 @@ def _asks_for_ide(scope: Scope) -> bool:
     return b"text/html" in dict(scope.get("headers", [])).get(b"accept", b"")
 
 
+def _after_token(app: ASGIApp, options: AppOptions) -> ASGIApp:
+    """The gates that need to know the caller: its rate, then the document it sends."""
+    if options.trusted_documents is not None:
+        app = TrustedDocumentsOnly(app, options.trusted_documents)
+    if options.rate_limit is not None:
+        app = RateLimiter(app, options.rate_limit)
+    return app
+
+
 def create_app(
-    store: GraphStore, policy: Policy, secret: str, options: AppOptions | None = None
+    store: GraphStore,
+    policy: Policy,
+    secret: str | Sequence[str],
+    options: AppOptions | None = None,
 ) -> Starlette:
-    """Build the service around an open store; tokens are checked with `secret`."""
+    """Build the service around an open store; tokens are checked with `secret` (or each of
+    several, the signing one first, while a rotation is under way)."""
     chosen = options or AppOptions()
 
     async def healthz(_: Request) -> JSONResponse:
@@ -118,8 +140,16 @@ def create_app(
         yield {}
         await store.close()
 
-    gated_graphql = RequestTimeout(
-        RequireToken(_GraphQLApp(store, policy, chosen), secret), chosen.request_timeout_s
+    gated_graphql = BodyLimit(
+        RequestTimeout(
+            RequireToken(
+                _after_token(_GraphQLApp(store, policy, chosen), chosen),
+                secret,
+                revoked=chosen.revoked_tokens,
+            ),
+            chosen.request_timeout_s,
+        ),
+        chosen.max_body_bytes,
     )
 
     return Starlette(

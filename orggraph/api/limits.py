@@ -48,6 +48,8 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 2_000
     max_cost: int = 100_000
+    max_repeats: int = 10
+    """Times one field (one response name) may appear in one selection set."""
     introspection: bool = True
 
 
@@ -112,6 +114,35 @@ class CostLimit(ValidationRule):
         return 1
 
 
+class RepeatLimit(ValidationRule):
+    """Refuses a selection set that names the same field more than the limit allows.
+
+    GraphQL merges repeated fields into one answer, but validation compares every pair of
+    them, so `{ a a a ... }` costs the server work that grows with the square of the
+    repeats while its answer stays one line (the "field duplication" attack). No dashboard
+    repeats a field more than a few times (fragments that overlap, say).
+    """
+
+    max_repeats = Limits.max_repeats
+
+    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
+        seen: dict[str, int] = {}
+        for selection in node.selections:
+            if not isinstance(selection, FieldNode):
+                continue
+            name = (selection.alias or selection.name).value
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] == self.max_repeats + 1:
+                self.report_error(
+                    GraphQLError(
+                        f"field '{name}' is asked for more than {self.max_repeats} times in "
+                        "one selection",
+                        selection,
+                        extensions={"code": "QUERY_TOO_REPETITIVE"},
+                    )
+                )
+
+
 ExtensionFactory = Callable[[], SchemaExtension]
 CACHED_DOCUMENTS = 256
 """Parsed and validated documents kept: dashboards send the same few queries over and over."""
@@ -128,10 +159,14 @@ def limit_extensions(limits: Limits) -> list[ExtensionFactory]:
     class ConfiguredCostLimit(CostLimit):
         max_cost = limits.max_cost
 
+    class ConfiguredRepeatLimit(RepeatLimit):
+        max_repeats = limits.max_repeats
+
     rules: list[type[ASTValidationRule]] = [
         create_depth_validator(limits.max_depth, None),
         create_alias_validator(limits.max_aliases),
         ConfiguredCostLimit,
+        ConfiguredRepeatLimit,
     ]
     if not limits.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)

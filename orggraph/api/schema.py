@@ -8,7 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from orggraph.api import gap_types, types
-from orggraph.api.errors import DomainErrorCodes, log_client_error
+from orggraph.api.errors import DomainErrorCodes, label_parse_failure, log_client_error
 from orggraph.api.limits import Limits, limit_extensions
 from orggraph.api.mutation import Mutation
 from orggraph.api.query import Query
@@ -37,17 +37,24 @@ class _Schema(strawberry.Schema):
     DomainErrorCodes; the client's own errors get one INFO line each."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unparsed = execution_context is not None and execution_context.graphql_document is None
         for error in errors:
+            if unparsed:
+                label_parse_failure(error)
             log_client_error(error)
 
 
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The schema with the abuse limits in force (see limits.py)."""
+    chosen = limits or Limits()
     return _Schema(
         query=Query,
         mutation=Mutation,
         types=_CONCRETE_TYPES,
-        extensions=[*limit_extensions(limits or Limits()), lambda: DomainErrorCodes()],
+        extensions=[
+            *limit_extensions(chosen),
+            lambda: DomainErrorCodes(hide_suggestions=not chosen.introspection),
+        ],
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Container, MutableMapping, Sequence
 from typing import Any
 
 from orggraph.auth.tokens import AuthError, Principal, verify_token_until
@@ -23,7 +23,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 PRINCIPAL_KEY = "orggraph.principal"
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
+async def send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
     payload = json.dumps(body).encode()
     await send(
         {
@@ -45,15 +45,26 @@ checking its signature again each time costs as much as a small query's own work
 
 
 class RequireToken:
-    """401 for any GraphQL request without a valid `Authorization: Bearer` token."""
+    """401 for any GraphQL request without a valid `Authorization: Bearer` token.
 
-    def __init__(self, app: ASGIApp, secret: str, clock: Callable[[], float] = time.time) -> None:
+    `secrets` are every accepted signing secret (the signing one first, an old one while a
+    rotation is under way); `revoked` holds the ids of tokens refused before they expire.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        secrets: str | Sequence[str],
+        clock: Callable[[], float] = time.time,
+        revoked: Container[str] = frozenset(),
+    ) -> None:
         self.app = app
-        self.secret = secret
+        self.secrets = (secrets,) if isinstance(secrets, str) else tuple(secrets)
         self.clock = clock
         """Unix seconds now; both the cache and the full check judge expiry by it."""
-        self._verified: dict[str, tuple[Principal, int]] = {}
-        """Token -> (principal, expiry); keyed by the whole signed token, so only a token
+        self.revoked = revoked
+        self._verified: dict[str, tuple[Principal, int, str | None]] = {}
+        """Token -> (principal, expiry, id); keyed by the whole signed token, so only a token
         that passed the full check is ever answered from here, and only until it expires."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -63,7 +74,7 @@ class RequireToken:
         try:
             scope[PRINCIPAL_KEY] = self._principal(scope)
         except AuthError as exc:
-            await _send_json(
+            await send_json(
                 send,
                 401,
                 {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
@@ -81,15 +92,17 @@ class RequireToken:
         return self._verify(token.strip())
 
     def _verify(self, token: str) -> Principal:
-        known = self._verified.get(token)
         now = self.clock()
-        if known is not None and now < known[1]:
-            return known[0]
-        principal, expires = verify_token_until(self.secret, token, now)
-        if len(self._verified) >= VERIFIED_TOKENS:
-            self._verified.clear()
-        self._verified[token] = (principal, expires)
-        return principal
+        known = self._verified.get(token)
+        if known is None or now >= known[1]:
+            verified = verify_token_until(self.secrets, token, now)
+            if len(self._verified) >= VERIFIED_TOKENS:
+                self._verified.clear()
+            known = (verified.principal, verified.expires, verified.token_id)
+            self._verified[token] = known
+        if known[2] is not None and known[2] in self.revoked:
+            raise AuthError(f"token {known[2]} has been revoked")
+        return known[0]
 
 
 class RequestTimeout:
@@ -112,7 +125,7 @@ class RequestTimeout:
                 await self.app(scope, receive, tracking_send)
         except TimeoutError:
             if not started:
-                await _send_json(
+                await send_json(
                     send,
                     504,
                     {

@@ -4,6 +4,12 @@ Roles (issue #7): `admin` sees and changes everything; `street` and `community` 
 read and write inside their unit's subtree; `dashboard` reads aggregated figures and gaps
 inside its scope with personal fields masked. The secret never lives in the repository: it
 comes from $ORGGRAPH_JWT_SECRET, or a file created with mode 0600 on first use.
+
+Rotation: the secret file may hold several secrets, one a line. The first signs new tokens;
+every line verifies, so during a change the old secret (kept below the new one by `orggraph
+token rotate-secret`) still admits the tokens signed with it until they are reissued and the
+old line is retired. Every token carries a `jti`, so one token can be revoked on its own
+(revocation.py).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -55,10 +62,11 @@ class Principal:
 
 
 def create_token(secret: str, principal: Principal, ttl_seconds: int) -> str:
-    """Sign a token for `principal`, valid for `ttl_seconds`."""
+    """Sign a token for `principal`, valid for `ttl_seconds`, with a fresh id (`jti`)."""
     now = int(time.time())
     claims: dict[str, object] = {
         "iss": ISSUER,
+        "jti": secrets.token_hex(8),
         "sub": principal.subject,
         "role": principal.role.value,
         "scope": principal.scope_id,
@@ -68,26 +76,30 @@ def create_token(secret: str, principal: Principal, ttl_seconds: int) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_token(secret: str, token: str) -> Principal:
+@dataclass(frozen=True)
+class Verified:
+    """What a token that passed every check says."""
+
+    principal: Principal
+    expires: int
+    """Unix seconds."""
+    token_id: str | None
+    """The `jti`; None for a token made before tokens carried one."""
+
+
+def verify_token(secret: str | Sequence[str], token: str) -> Principal:
     """The principal a token names, or AuthError saying why it is refused."""
-    return verify_token_until(secret, token)[0]
+    return verify_token_until(secret, token).principal
 
 
-def verify_token_until(secret: str, token: str, now: float | None = None) -> tuple[Principal, int]:
-    """The principal a token names and when the token expires (Unix seconds), or AuthError
-    saying why it is refused. Expiry is judged at `now` (default: the current time) here,
-    not inside PyJWT, so that the API's cache of verified tokens and this check share one
-    clock."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False},
-        )
-    except jwt.InvalidTokenError as exc:
-        raise AuthError(f"invalid token: {exc}") from exc
+def verify_token_until(
+    secret: str | Sequence[str], token: str, now: float | None = None
+) -> Verified:
+    """What a token says, or AuthError saying why it is refused. `secret` is one secret or
+    every accepted one (signing secret first). Expiry is judged at `now` (default: the
+    current time) here, not inside PyJWT, so that the API's cache of verified tokens and this
+    check share one clock."""
+    claims = _decode(token, (secret,) if isinstance(secret, str) else tuple(secret))
     expires = claims["exp"]
     if isinstance(expires, bool) or not isinstance(expires, int):
         raise AuthError("invalid token: exp must be an integer (Unix seconds)")
@@ -100,18 +112,68 @@ def verify_token_until(secret: str, token: str, now: float | None = None) -> tup
     scope = claims.get("scope")
     if scope is not None and not isinstance(scope, str):
         raise AuthError("invalid token: scope must be a unit id")
-    return Principal(subject=str(claims["sub"]), role=role, scope_id=scope), expires
+    token_id = claims.get("jti")
+    return Verified(
+        Principal(subject=str(claims["sub"]), role=role, scope_id=scope),
+        expires,
+        str(token_id) if token_id is not None else None,
+    )
+
+
+def _decode(token: str, accepted: tuple[str, ...]) -> dict[str, object]:
+    """The claims, checked against each accepted secret in turn (a rotation in progress)."""
+    failure: jwt.InvalidTokenError = jwt.InvalidSignatureError("no secret to check against")
+    for secret in accepted:
+        try:
+            claims: dict[str, object] = jwt.decode(
+                token,
+                secret,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False},
+            )
+            return claims
+        except jwt.InvalidSignatureError as exc:
+            failure = exc
+        except jwt.InvalidTokenError as exc:
+            raise AuthError(f"invalid token: {exc}") from exc
+    raise AuthError(f"invalid token: {failure}")
+
+
+def token_id(token: str) -> str:
+    """A token's `jti`, read without checking the signature (to name it, never to trust it)."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError as exc:
+        raise AuthError(f"not a token: {exc}") from exc
+    return str(claims.get("jti", ""))
 
 
 def load_secret(secret_file: Path, create: bool = False) -> str:
-    """The signing secret: $ORGGRAPH_JWT_SECRET, else the secret file (made if `create`)."""
+    """The signing secret: $ORGGRAPH_JWT_SECRET, else the secret file's first line (the file
+    is made if `create`)."""
+    return load_secrets(secret_file, create)[0]
+
+
+def load_secrets(secret_file: Path, create: bool = False) -> tuple[str, ...]:
+    """Every accepted secret, the signing one first: $ORGGRAPH_JWT_SECRET (and
+    $ORGGRAPH_JWT_PREVIOUS_SECRET while rotating), else the secret file's lines."""
     from_env = os.environ.get("ORGGRAPH_JWT_SECRET", "").strip()
     if from_env:
-        if len(from_env.encode()) < MIN_SECRET_BYTES:
-            raise AuthError(f"ORGGRAPH_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
-        return from_env
+        previous = os.environ.get("ORGGRAPH_JWT_PREVIOUS_SECRET", "").strip()
+        chosen = (from_env, previous) if previous else (from_env,)
+        if any(len(secret.encode()) < MIN_SECRET_BYTES for secret in chosen):
+            raise AuthError(
+                f"ORGGRAPH_JWT_SECRET (and ORGGRAPH_JWT_PREVIOUS_SECRET) must be at least "
+                f"{MIN_SECRET_BYTES} bytes"
+            )
+        return chosen
     if secret_file.exists():
-        return secret_file.read_text(encoding="utf-8").strip()
+        lines = tuple(line.strip() for line in secret_file.read_text(encoding="utf-8").splitlines())
+        found = tuple(line for line in lines if line)
+        if not found:
+            raise AuthError(f"the secret file {secret_file} is empty")
+        return found
     if not create:
         raise AuthError(
             f"no signing secret: set ORGGRAPH_JWT_SECRET or create {secret_file} "
@@ -122,4 +184,20 @@ def load_secret(secret_file: Path, create: bool = False) -> str:
     descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(secret + "\n")
-    return secret
+    return (secret,)
+
+
+def rotate_secret(secret_file: Path, retire: bool = False) -> tuple[str, ...]:
+    """Start a rotation (a new signing secret above the current one, which still verifies), or
+    with `retire` finish it (keep only the signing secret). Written whole to a temporary file
+    and renamed, so a reader never sees half a file. Answers the secrets now in force."""
+    current = load_secrets(secret_file)
+    chosen = current[:1] if retire else (secrets.token_urlsafe(48), current[0])
+    staging = secret_file.with_name(secret_file.name + ".new")
+    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("".join(secret + "\n" for secret in chosen))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(staging, secret_file)
+    return chosen

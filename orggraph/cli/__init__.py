@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from orggraph import __version__
+from orggraph.cli.documents import documents_group
 from orggraph.cli.ledger import export_command, import_command, stats_command
 from orggraph.cli.neo4j import neo4j_group
 from orggraph.cli.reports import report_group
@@ -41,5 +42,6 @@ for _command in (
     report_group,
     token_group,
     audit_command,
+    documents_group,
 ):
     main.add_command(_command)

@@ -35,6 +35,7 @@ def serve_command(
 
     Every GraphQL request needs `Authorization: Bearer <token>` (see `orggraph token create`).
     """
+    from orggraph.api.trusted import ManifestError
     from orggraph.demo import DemoImportError
     from orggraph.serve import serve as run_service
 
@@ -50,7 +51,7 @@ def serve_command(
             print_admin_token,
             demo,
         )
-    except DemoImportError as exc:
+    except (DemoImportError, ManifestError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

@@ -7,7 +7,16 @@ import json
 
 import click
 
-from orggraph.auth.tokens import AuthError, Principal, Role, create_token, load_secret
+from orggraph.auth.revocation import revoke
+from orggraph.auth.tokens import (
+    AuthError,
+    Principal,
+    Role,
+    create_token,
+    load_secret,
+    rotate_secret,
+    token_id,
+)
 from orggraph.cli.store_option import run_with_store, store_option
 from orggraph.config import Settings
 from orggraph.domain.audit import AuditEntry
@@ -40,7 +49,53 @@ def create_command(role: str, scope_id: str | None, subject: str, ttl: str) -> N
         secret = load_secret(settings.api.secret_file, create=True)
     except (AuthError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(create_token(secret, principal, _seconds(ttl)))
+    token = create_token(secret, principal, _seconds(ttl))
+    click.echo(token)
+    click.echo(f"token id (for `orggraph token revoke`): {token_id(token)}", err=True)
+
+
+@token_group.command("revoke")
+@click.argument("token_ids", nargs=-1, required=True)
+@click.option("--note", default="", help="Why (kept beside the id in the revocation file).")
+def revoke_command(token_ids: tuple[str, ...], note: str) -> None:
+    """Refuse tokens before they expire, by id (`jti`) or by the token itself.
+
+    Running services notice within about a second (no restart); the ids go to
+    $ORGGRAPH_REVOKED_TOKENS_FILE, by default `revoked-tokens` beside the secret file.
+    """
+    path = _settings().api.revoked_tokens_path
+    for given in token_ids:
+        wanted = token_id(given) if given.count(".") == 2 else given
+        added = revoke(path, wanted, note)
+        click.echo(f"{wanted}: {'revoked' if added else 'already revoked'} ({path})")
+
+
+@token_group.command("rotate-secret")
+@click.option(
+    "--retire", is_flag=True, help="Finish a rotation: drop the old secret (its tokens stop)."
+)
+def rotate_command(retire: bool) -> None:
+    """Change the signing secret without cutting clients off.
+
+    Step 1 (no flag): a new secret signs from now on and the old one still verifies; restart
+    the services, reissue tokens. Step 2 (--retire): the old secret is dropped; restart again.
+    """
+    path = _settings().api.secret_file
+    try:
+        in_force = rotate_secret(path, retire)
+    except AuthError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{path}: {len(in_force)} secret(s) in force; "
+        + ("old secret retired" if retire else "new tokens are signed with the new secret")
+    )
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _seconds(ttl: str) -> int:
