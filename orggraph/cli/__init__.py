@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from orggraph import __version__
+from orggraph.cli.backup import backup_command, restore_command
 from orggraph.cli.documents import documents_group
 from orggraph.cli.ledger import export_command, import_command, stats_command
 from orggraph.cli.neo4j import neo4j_group
@@ -43,5 +44,7 @@ for _command in (
     token_group,
     audit_command,
     documents_group,
+    backup_command,
+    restore_command,
 ):
     main.add_command(_command)

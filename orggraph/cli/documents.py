@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse, validate
 
-from orggraph.api.schema import schema
 from orggraph.api.trusted import (
     ManifestError,
     Operation,
@@ -83,6 +82,8 @@ def _checked(file: Path, body: str) -> Operation:
         document = parse(body)
     except GraphQLSyntaxError as exc:
         raise click.ClickException(f"{file}: {exc.message}") from exc
+    from orggraph.api.schema import schema  # the schema takes a moment: only when asked
+
     errors = validate(schema._schema, document)
     if errors:
         raise click.ClickException(f"{file}: {errors[0].message}")
