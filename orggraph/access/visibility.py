@@ -7,7 +7,7 @@
   and the store itself answers unknown ids, so an admin's reads cost no extra round trip.
 
 The nodes fetched to decide are kept, so the view answers a read of them without asking the
-store again; `forget_nodes` drops them when a write may have changed them.
+store again; `forget` drops them, and what was decided, when a write may have changed them.
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ class Visibility:
             self._nodes.update(zip(wanted, await self._reader.get_nodes(wanted), strict=True))
         return [self._nodes[i] for i in ids]
 
-    def forget_nodes(self) -> None:
-        """After a write: the next read fetches the nodes again (what lies inside stays)."""
+    def forget(self) -> None:
+        """After a write: the next read fetches the nodes and decides again, since a write
+        changes what lies inside (a new id exists, a cadre covers or stops covering a
+        household inside)."""
         self._nodes.clear()
+        self._inside.clear()
 
     async def visible_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of `ids` lie inside the scope."""

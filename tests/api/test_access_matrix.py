@@ -1,0 +1,497 @@
+"""The access matrix: every query field and every mutation x every role x the ids inside the
+caller's scope, outside it, above it, beside it and unknown, on both stores.
+
+- Inside, a caller gets the admin's answer to the same question as `Sight` says they must see
+  it (what lies outside their scope left out, personal fields masked for a dashboard); a
+  write inside leaves the graph exactly as the admin's same write does, and is audited.
+- Outside (a sibling, an ancestor, another street), the answer is the unknown id's, byte for
+  byte once the id is swapped, a write changes nothing and leaves no audit entry.
+- A cadre inside only by covering a household inside is read and written like a registered one.
+
+The rows come from the served schema: a new query field or mutation without a row fails
+`test_every_query_field_and_mutation_has_a_row`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from string import Template
+from typing import Any
+
+import graphql
+import pytest
+from contract.city import City, build_small_city
+
+from orggraph.api.sdl import current_sdl
+from orggraph.auth.tokens import Principal, Role
+from orggraph.store.protocols import GraphStore
+
+from .access import (
+    BRIEF,
+    COMPANIONS,
+    COUNTS,
+    FRAGMENTS,
+    GAP_FIELDS,
+    NOBODY,
+    ROLES,
+    UNKNOWN,
+    Clients,
+    Sight,
+    audit_count,
+    client_for,
+    newest_audit,
+    relations_of,
+    snapshot,
+    swapped,
+    target,
+)
+
+__all__ = ["client_for"]
+
+pytestmark = pytest.mark.api
+
+ID_KINDS = ("unit", "household", "member", "covering")
+
+
+def _by_id(_: City, node_id: str) -> dict[str, Any]:
+    return {"id": node_id}
+
+
+def _by_name(city: City, node_id: str) -> dict[str, Any]:
+    """Search by the node's own name, at its level (cadres: every level)."""
+    if node_id == UNKNOWN:
+        return {"text": NOBODY, "level": None}
+    node = city.node(node_id)
+    level = getattr(node, "level", None)
+    return {"text": node.name, "level": level.name if level is not None else None}
+
+
+@dataclass(frozen=True)
+class QueryRow:
+    doc: str
+    kinds: tuple[str, ...] = ()
+    """Kinds of id the field is asked about; empty: it takes none."""
+    variables: Callable[[City, str], dict[str, Any]] = _by_id
+    scoped: bool = False
+    """Whether a null scope means the caller's own unit (asked both ways)."""
+
+
+QUERY_ROWS: dict[str, QueryRow] = {
+    "version": QueryRow("{ version }"),
+    "store": QueryRow("{ store }"),
+    "streets": QueryRow("{ streets { ...All } }" + FRAGMENTS),
+    "auditLog": QueryRow("{ auditLog(first: 5) { totalCount nodes { action } } }"),
+    "node": QueryRow("query($id: ID!) { node(id: $id) { ...All } }" + FRAGMENTS, ID_KINDS),
+    "nodes": QueryRow(
+        'query($id: ID!) { nodes(ids: [$id, "wu2", $id]) { ...All } }' + FRAGMENTS, ID_KINDS
+    ),
+    "member": QueryRow(
+        "query($id: ID!) { member(id: $id) { ...All } }" + FRAGMENTS, ("member", "covering")
+    ),
+    "household": QueryRow(
+        "query($id: ID!) { household(id: $id) { ...All } }" + FRAGMENTS, ("household",)
+    ),
+    "search": QueryRow(
+        "query($text: String!, $level: Level) { search(text: $text, level: $level, first: 500) "
+        "{ totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ...Brief } } } }"
+        + BRIEF,
+        ID_KINDS,
+        _by_name,
+    ),
+    "coverageSummary": QueryRow(
+        "query($id: ID) { coverageSummary(scope: $id) { scope { ...All } "
+        f"{COUNTS} rows {{ node {{ ...All }} {COUNTS} }} }} }}" + FRAGMENTS,
+        ("unit", "household"),
+        scoped=True,
+    ),
+    "coverageGaps": QueryRow(
+        "query($id: ID) { coverageGaps(scope: $id, year: 2024, first: 500) { totalCount "
+        f"pageInfo {{ hasNextPage endCursor }} edges {{ cursor node {{ {GAP_FIELDS} }} }} }} }}",
+        ("unit",),
+        scoped=True,
+    ),
+    "gapCounts": QueryRow(
+        "query($id: ID) { gapCounts(scope: $id, year: 2024) { kind count } }",
+        ("unit",),
+        scoped=True,
+    ),
+}
+
+
+def test_every_query_field_and_mutation_has_a_row() -> None:
+    served = graphql.build_schema(current_sdl())
+    assert served.query_type is not None and served.mutation_type is not None
+    assert set(served.query_type.fields) == set(QUERY_ROWS)
+    assert set(served.mutation_type.fields) == {row.field for row in MUTATION_ROWS.values()}
+
+
+def _data(answer: dict[str, Any]) -> Any:
+    assert "errors" not in answer, answer
+    return answer["data"]
+
+
+async def _check_fieldless(
+    name: str, row: QueryRow, principal: Principal, caller: Any, admin: Any
+) -> None:
+    answer = await caller.post(row.doc)
+    expected = await admin.post(row.doc)
+    if name == "auditLog" and principal.role is not Role.ADMIN:
+        assert answer["data"] is None and len(answer["errors"]) == 1, answer
+        assert answer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert answer["errors"][0]["message"] == "only an admin may read the audit log"
+    elif name == "streets" and principal.role is not Role.ADMIN:
+        # The streets are an admin's list: a scoped caller's tree starts at its own unit.
+        assert answer == {"data": {"streets": []}}
+    else:
+        assert answer == expected
+        assert _data(answer)[name]
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize("name", sorted(QUERY_ROWS))
+async def test_query_field(client_for: Clients, city: City, name: str, role: str) -> None:
+    row, principal = QUERY_ROWS[name], ROLES[role]
+    caller, admin = await client_for(principal), await client_for(ROLES["admin"])
+    sight = Sight(city, principal)
+    if not row.kinds:
+        await _check_fieldless(name, row, principal, caller, admin)
+        return
+    asked = 0
+    for relation in relations_of(principal):
+        for kind in row.kinds:
+            node_id = target(principal, relation, kind)
+            if node_id is None:
+                continue
+            asked += 1
+            where = f"{name} of {kind} {node_id} ({relation}) as {role}"
+            variables = row.variables(city, node_id)
+            answer = await caller.post(row.doc, variables)
+            expected = await admin.post(row.doc, variables)
+            if relation == "unknown":
+                assert _without_messages(answer) == _without_messages(expected), where
+                continue
+            if name == "search":
+                found = sight.expect_search(_data(expected)["search"])
+                assert answer == {"data": {"search": found}}, where
+                visible = node_id in {e["node"]["id"] for e in found["edges"]}
+                assert visible == (relation == "inside" and not _masked_household(sight, kind))
+                if relation != "inside" and not _visible_name_contains(sight, variables["text"]):
+                    nobody = {**variables, "text": NOBODY}
+                    assert answer == await caller.post(row.doc, nobody), where
+                continue
+            if relation == "inside":
+                assert answer == {"data": sight.expect(_data(expected))}, where
+                assert _says_something(name, node_id, answer), where
+            else:
+                unknown = await caller.post(row.doc, row.variables(city, UNKNOWN))
+                assert swapped(answer, node_id) == repr(unknown), where
+    assert asked
+    if row.scoped and principal.scope_id is not None:
+        own = await caller.post(row.doc, {"id": None})
+        expected = await admin.post(row.doc, {"id": principal.scope_id})
+        wanted = sight.expect(_data(expected))
+        if name == "coverageSummary":  # the scope itself is named only when asked by id
+            wanted["coverageSummary"]["scope"] = None
+        assert own == {"data": wanted}, f"{name} of the own scope as {role}"
+
+
+def _without_messages(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer with its errors' wording left out: an unknown id is worded by whoever
+    finds it unknown (the scope check or the store), but is the same null and the same code."""
+    errors = [{k: v for k, v in e.items() if k != "message"} for e in answer.get("errors", [])]
+    return {**answer, "errors": errors}
+
+
+def _masked_household(sight: Sight, kind: str) -> bool:
+    return sight.masked and kind == "household"
+
+
+def _visible_name_contains(sight: Sight, text: str) -> bool:
+    city = sight.city
+    names = [
+        (node_id, city.node(node_id).name)
+        for node_id in city.node_ids()
+        if node_id not in city.work_units
+    ]
+    return any(
+        text.lower() in name.lower()
+        for node_id, name in names
+        if sight.sees(node_id) and not (sight.masked and node_id in city.households)
+    )
+
+
+def _says_something(name: str, node_id: str, answer: dict[str, Any]) -> bool:
+    """The inside answer holds the node, or gaps: the comparison compared something."""
+    if name == "coverageGaps":
+        return bool(answer["data"]["coverageGaps"]["totalCount"])
+    if name == "gapCounts":
+        return any(item["count"] for item in answer["data"]["gapCounts"])
+    return f"'id': '{node_id}'" in repr(answer)
+
+
+# -- mutations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MutationRow:
+    field: str
+    kind: str | None
+    """Kind of the target id taken from the caller's scope; None: the row takes no such id."""
+    doc: str
+    """Template: $target, and the scope's companions ($branch, $building, $free, $cover,
+    $uncovered)."""
+    action: str
+    audited: tuple[str, ...]
+    """The audit entry's target ids, as template fields."""
+    fragments: bool = field(default=True)
+
+    def document(self, principal: Principal, node_id: str) -> str:
+        text = Template(self.doc).substitute(target=node_id, **COMPANIONS[principal.scope_id])
+        return f"mutation {{ {text} }}" + (FRAGMENTS if self.fragments else "")
+
+    def audited_ids(self, principal: Principal, node_id: str) -> list[str]:
+        values = {"target": node_id, **COMPANIONS[principal.scope_id]}
+        return [Template(name).substitute(values) for name in self.audited]
+
+
+BOTH_ENDS = "mode since member { ...All } household { ...All }"
+MUTATION_ROWS: dict[str, MutationRow] = {
+    "createUnit": MutationRow(
+        "createUnit",
+        "branch",
+        'createUnit(input: {id: "gnew", name: "新楼党小组", level: BUILDING, '
+        'parentId: "$target"}) { ...All }',
+        "create_unit",
+        ("gnew",),
+    ),
+    "renameUnit": MutationRow(
+        "renameUnit",
+        "unit",
+        'renameUnit(id: "$target", name: "新名字") { ...All }',
+        "rename_unit",
+        ("$target",),
+    ),
+    "moveUnit": MutationRow(
+        "moveUnit",
+        "building",
+        'moveUnit(id: "$target", parentId: "$branch") { ...All }',
+        "move_unit",
+        ("$target",),
+    ),
+    "moveUnit into": MutationRow(
+        "moveUnit",
+        "branch",
+        'moveUnit(id: "$building", parentId: "$target") { ...All }',
+        "move_unit",
+        ("$building",),
+    ),
+    "deleteUnit": MutationRow(
+        "deleteUnit",
+        "building",
+        'deleteUnit(id: "$target", cascade: true) { deletedCount }',
+        "delete_unit",
+        ("$target",),
+        fragments=False,
+    ),
+    "upsertHousehold": MutationRow(
+        "upsertHousehold",
+        "building",
+        'upsertHousehold(input: {id: "hnew", name: "钱多多", parentId: "$target", '
+        'address: "新村1号", phone: "13700000000", central: true}) { ...All }',
+        "upsert_household",
+        ("hnew",),
+    ),
+    "upsertMember": MutationRow(
+        "upsertMember",
+        "community",
+        'upsertMember(input: {id: "mnew", name: "新干部", phone: "13711112222", '
+        'workUnitId: "wu1", communityId: "$target"}) { ...All }',
+        "upsert_member",
+        ("mnew",),
+    ),
+    "upsertWorkUnit": MutationRow(
+        "upsertWorkUnit",
+        None,
+        'upsertWorkUnit(id: "wu1", name: "潜江市税务局（新）") { ...All }',
+        "upsert_work_unit",
+        ("wu1",),
+    ),
+    "assignHousehold": MutationRow(
+        "assignHousehold",
+        "household",
+        'assignHousehold(input: {memberId: "$free", householdId: "$target", mode: RESIDENCE, '
+        f'since: "2025-03-01"}}) {{ {BOTH_ENDS} }}',
+        "assign",
+        ("$target", "$free"),
+    ),
+    "assignHousehold to a cadre": MutationRow(
+        "assignHousehold",
+        "member",
+        'assignHousehold(input: {memberId: "$target", householdId: "$uncovered", mode: UNIT, '
+        f'since: "2025-03-01"}}) {{ {BOTH_ENDS} }}',
+        "assign",
+        ("$uncovered", "$target"),
+    ),
+    "assignHousehold to a covering cadre": MutationRow(
+        "assignHousehold",
+        "covering",
+        'assignHousehold(input: {memberId: "$target", householdId: "$uncovered", mode: UNIT, '
+        f'since: "2025-03-01"}}) {{ {BOTH_ENDS} }}',
+        "assign",
+        ("$uncovered", "$target"),
+    ),
+    "unassignHousehold": MutationRow(
+        "unassignHousehold",
+        "household",
+        'unassignHousehold(memberId: "$cover", householdId: "$target")',
+        "unassign",
+        ("$target", "$cover"),
+        fragments=False,
+    ),
+    "transferHousehold": MutationRow(
+        "transferHousehold",
+        "household",
+        'transferHousehold(householdId: "$target", fromMemberId: "$cover", toMemberId: "$free", '
+        f'since: "2025-04-01") {{ {BOTH_ENDS} }}',
+        "transfer",
+        ("$target", "$cover", "$free"),
+    ),
+    "recordPoints": MutationRow(
+        "recordPoints",
+        "member",
+        'recordPoints(input: {id: "pnew", memberId: "$target", day: "2025-05-01", points: 7, '
+        'reason: "志愿服务"}) { id day points reason }',
+        "record_points",
+        ("$target",),
+        fragments=False,
+    ),
+    "recordPoints for a covering cadre": MutationRow(
+        "recordPoints",
+        "covering",
+        'recordPoints(input: {id: "pnew", memberId: "$target", day: "2025-05-01", points: 7, '
+        'reason: "志愿服务"}) { id day points reason }',
+        "record_points",
+        ("$target",),
+        fragments=False,
+    ),
+}
+
+NEW_IDS = ["gnew", "hnew", "mnew"]
+
+
+def _targets(principal: Principal, row: MutationRow, relation: str) -> str | None:
+    if row.kind is None:
+        return "-" if relation == "inside" else None
+    return target(principal, relation, row.kind)
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize("name", sorted(MUTATION_ROWS))
+async def test_mutation(
+    client_for: Clients, store: GraphStore, city: City, name: str, role: str
+) -> None:
+    row, principal = MUTATION_ROWS[name], ROLES[role]
+    caller, admin = await client_for(principal), await client_for(ROLES["admin"])
+    ids = [*city.node_ids(), *NEW_IDS]
+    before, audits = await snapshot(admin, ids), await audit_count(admin)
+    writer = principal.role.can_write
+    refused = [r for r in relations_of(principal) if r != "inside" or not writer]
+    for relation in refused:
+        node_id = _targets(principal, row, relation)
+        if node_id is None:
+            continue
+        where = f"{name} on {node_id} ({relation}) as {role}"
+        answer = await caller.post(row.document(principal, node_id))
+        assert answer.get("data") is None and len(answer["errors"]) == 1, where
+        code = answer["errors"][0]["extensions"]["code"]
+        if not writer:
+            assert code == "FORBIDDEN", where
+            assert answer["errors"][0]["message"] == "role dashboard may not change anything"
+        elif relation == "unknown":
+            assert code == "UNKNOWN_ID", where
+        else:
+            unknown = await caller.post(row.document(principal, UNKNOWN))
+            assert swapped(answer, node_id) == repr(unknown), where
+        assert await snapshot(admin, ids) == before, f"{where} changed the graph"
+        assert await audit_count(admin) == audits, f"{where} left an audit entry"
+    if not writer:
+        return
+    node_id = _targets(principal, row, "inside")
+    assert node_id is not None
+    document = row.document(principal, node_id)
+    expected = _data(await admin.post(document))
+    wanted_state = await snapshot(admin, ids)
+    assert wanted_state != before, f"the admin's {name} changed nothing: the row tests nothing"
+    if principal.role is not Role.ADMIN:
+        await store.clear()
+        await build_small_city(store)
+        audits = await audit_count(admin)
+        answer = await caller.post(document)
+        sight = Sight(city, principal, frozenset(NEW_IDS))
+        assert answer == {"data": sight.expect(expected)}, name
+        assert await snapshot(admin, ids) == wanted_state
+    assert await audit_count(admin) == audits + 1
+    entry = await newest_audit(admin)
+    assert (entry["subject"], entry["role"], entry["action"]) == (
+        principal.subject,
+        principal.role.value,
+        row.action,
+    )
+    assert entry["targetIds"] == row.audited_ids(principal, node_id)
+    if row.action == "record_points":  # a points entry is no node: the arguments hold it
+        assert '"id": "pnew"' in entry["arguments"] and '"points": 7' in entry["arguments"]
+    else:
+        assert entry["before"] != entry["after"]
+
+
+async def test_an_upsert_of_an_id_outside_the_scope_is_refused_as_taken(
+    client_for: Clients, city: City
+) -> None:
+    """Ids are global: overwriting a household or cadre outside the scope is refused as a
+    duplicate id (the clash cannot be hidden), changes nothing and is not audited."""
+    organiser = await client_for(ROLES["community"])
+    admin = await client_for(ROLES["admin"])
+    ids = city.node_ids()
+    before, audits = await snapshot(admin, ids), await audit_count(admin)
+    for mutation, taken in [
+        ('upsertHousehold(input: {id: "h14", name: "x", parentId: "g1"}) { id }', "h14"),
+        ('upsertMember(input: {id: "m5", name: "x", communityId: "c1"}) { id }', "m5"),
+    ]:
+        error = await organiser.error(f"mutation {{ {mutation} }}")
+        assert error["extensions"] == {"code": "DUPLICATE_ID", "ids": [taken]}
+    assert await snapshot(admin, ids) == before
+    assert await audit_count(admin) == audits
+
+
+@pytest.mark.parametrize("role", ["street", "community"])
+async def test_an_organiser_may_not_move_or_delete_their_own_unit(
+    client_for: Clients, city: City, role: str
+) -> None:
+    principal = ROLES[role]
+    organiser, admin = await client_for(principal), await client_for(ROLES["admin"])
+    ids = city.node_ids()
+    before, audits = await snapshot(admin, ids), await audit_count(admin)
+    own = principal.scope_id
+    for mutation in [
+        f'moveUnit(id: "{own}", parentId: "s2") {{ id }}',
+        f'deleteUnit(id: "{own}", cascade: true) {{ deletedCount }}',
+    ]:
+        error = await organiser.error(f"mutation {{ {mutation} }}")
+        assert error["extensions"]["code"] == "FORBIDDEN", error
+    assert await snapshot(admin, ids) == before
+    assert await audit_count(admin) == audits
+
+
+async def test_a_move_out_of_the_scope_is_refused(client_for: Clients, city: City) -> None:
+    """Both ends of a move must lie inside: an inside unit cannot be hung outside."""
+    organiser, admin = await client_for(ROLES["community"]), await client_for(ROLES["admin"])
+    ids = city.node_ids()
+    before = await snapshot(admin, ids)
+    hidden = await organiser.post('mutation { moveUnit(id: "g3", parentId: "b4") { id } }')
+    unknown = await organiser.post(
+        f'mutation {{ moveUnit(id: "g3", parentId: "{UNKNOWN}") {{ id }} }}'
+    )
+    assert swapped(hidden, "b4") == repr(unknown)
+    assert hidden["errors"][0]["extensions"]["code"] == "UNKNOWN_ID"
+    assert await snapshot(admin, ids) == before
