@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
 from orggraph.store.protocols import OrgView
 from orggraph.store.values import ChildrenRequest
@@ -36,6 +37,9 @@ class Loaders:
     member_households: DataLoader[str, list[Coverage]]
     household_members: DataLoader[str, list[Coverage]]
     points: DataLoader[PointsKey, list[PointsEntry]]
+    roster: DataLoader[RosterRequest, Roster | None]
+    household_history: DataLoader[str, list[CoverRecord]]
+    member_history: DataLoader[str, list[CoverRecord]]
 
 
 def make_loaders(store: OrgView) -> Loaders:
@@ -75,6 +79,15 @@ def make_loaders(store: OrgView) -> Loaders:
             )
         return [found[key] for key in keys]
 
+    async def load_rosters(requests: list[RosterRequest]) -> Sequence[Roster | None]:
+        return await store.rosters_many(requests)
+
+    async def load_household_history(ids: list[str]) -> Sequence[list[CoverRecord]]:
+        return [rows or [] for rows in await store.household_history_many(ids)]
+
+    async def load_member_history(ids: list[str]) -> Sequence[list[CoverRecord]]:
+        return [rows or [] for rows in await store.member_history_many(ids)]
+
     return Loaders(
         node=DataLoader(load_nodes),
         ancestors=DataLoader(load_ancestors),
@@ -83,4 +96,7 @@ def make_loaders(store: OrgView) -> Loaders:
         member_households=DataLoader(load_member_households),
         household_members=DataLoader(load_household_members),
         points=DataLoader(load_points),
+        roster=DataLoader(load_rosters),
+        household_history=DataLoader(load_household_history),
+        member_history=DataLoader(load_member_history),
     )

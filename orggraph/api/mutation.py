@@ -157,14 +157,26 @@ class Mutation:
         )
         return await _assignment(info, saved)
 
-    @strawberry.mutation(description="End a cadre's cover of a household.")
+    @strawberry.mutation(
+        description="End a cadre's cover of a household; the history keeps it (包保台账)."
+    )
     async def unassign_household(
-        self, info: Info, member_id: strawberry.ID, household_id: strawberry.ID
+        self,
+        info: Info,
+        member_id: strawberry.ID,
+        household_id: strawberry.ID,
+        ended: Annotated[
+            date | None,
+            strawberry.argument(description="Date the cover ends (default: today)."),
+        ] = None,
     ) -> bool:
-        await info.context.store.unassign(str(member_id), str(household_id))
+        await info.context.store.unassign(str(member_id), str(household_id), ended)
         return True
 
-    @strawberry.mutation(description="Move a household from one cadre to another in one step.")
+    @strawberry.mutation(
+        description="Move a household from one cadre to another in one step: the old cover "
+        "ends on `since` (kept in the history as transferred) and the new one starts then."
+    )
     async def transfer_household(
         self,
         info: Info,

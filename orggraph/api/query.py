@@ -9,6 +9,13 @@ import strawberry
 
 from orggraph import __version__
 from orggraph.api.audit_types import AuditConnection
+from orggraph.api.cadre_types import (
+    RosterConnection,
+    RosterFilterArg,
+    RosterYearArg,
+    load_roster,
+    roster_request,
+)
 from orggraph.api.context import Info
 from orggraph.api.gap_types import CoverageGapConnection, CoverageGapKind, GapCount
 from orggraph.api.prefetch import (
@@ -25,6 +32,7 @@ from orggraph.api.types import (
     OrgNode,
     PageInfo,
     StreetCommittee,
+    WorkUnit,
     any_node,
     household_of,
     org_node,
@@ -84,6 +92,19 @@ class CoverageSummary:
             return None
         found = await info.context.loaders.node.load(self.scope_id)
         return org_node(found) if found is not None else None
+
+
+@strawberry.type(description="An edge of a work unit connection.")
+class WorkUnitEdge:
+    node: WorkUnit = strawberry.field(description="The work unit.")
+    cursor: str = strawberry.field(description="Cursor of this edge (its id).")
+
+
+@strawberry.type(description="A page of work units (派出单位), by id.")
+class WorkUnitConnection:
+    edges: list[WorkUnitEdge] = strawberry.field(description="The page's work units.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="How many in all.")
 
 
 @strawberry.type
@@ -203,6 +224,44 @@ class Query:
             year or date.today().year,
         )
         return [GapCount(kind=CoverageGapKind(kind.value), count=counts[kind]) for kind in GapKind]
+
+    @strawberry.field(
+        description="A scope's roster (名册): the cadres registered with a community in it or "
+        "covering a household in it (the city's: every cadre), by member id, each with their "
+        "load, points for the year and standing; null scope is your own unit."
+    )
+    async def cadres(
+        self,
+        info: Info,
+        scope: ScopeArg = None,
+        filter: RosterFilterArg = None,
+        year: RosterYearArg = None,
+        first: PageSize = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> RosterConnection:
+        scope_id = str(scope) if scope is not None else None
+        return await load_roster(info, roster_request(info, scope_id, filter, year, first, after))
+
+    @strawberry.field(description="Work units (派出单位) by id, optionally by name.")
+    async def work_units(
+        self,
+        info: Info,
+        first: PageSize = DEFAULT_PAGE_SIZE,
+        after: After = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Text the name contains (Latin case-insensitive)."),
+        ] = None,
+    ) -> WorkUnitConnection:
+        page = await info.context.store.work_units(clamp_page_size(first), after, search)
+        return WorkUnitConnection(
+            edges=[
+                WorkUnitEdge(node=WorkUnit(id=strawberry.ID(w.id), name=w.name), cursor=w.id)
+                for w in page.items
+            ],
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )
 
     @strawberry.field(description="Recorded changes, newest first (admins only).")
     async def audit_log(

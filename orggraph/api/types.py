@@ -8,16 +8,40 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from graphql import GraphQLAbstractType
 
 from orggraph.api.context import Info
 from orggraph.api.loaders import PointsKey
+from orggraph.api.prefetch import load_children
 from orggraph.domain import entities
 from orggraph.domain.levels import Level as DomainLevel
 from orggraph.store.values import DEFAULT_PAGE_SIZE, ChildrenRequest, clamp_page_size
+
+if TYPE_CHECKING:
+    from orggraph.api.cadre_types import (
+        CadreFilter,
+        CoverRecord,
+        RosterConnection,
+        RosterFigures,
+    )
+
+_CADRES = "orggraph.api.cadre_types"
+RosterOf = Annotated["RosterConnection", strawberry.lazy(_CADRES)]
+LazyCadreFilter = Annotated["CadreFilter", strawberry.lazy(_CADRES)]
+LazyRosterFigures = Annotated["RosterFigures", strawberry.lazy(_CADRES)]
+LazyCoverRecord = Annotated["CoverRecord", strawberry.lazy(_CADRES)]
+_FILTER = "Which cadres to list (default: all)."
+PointsYearArg = Annotated[
+    int | None,
+    strawberry.argument(description="Calendar year of the points (default: this year)."),
+]
+PageFirst = Annotated[int, strawberry.argument(description="Page size (default 50, at most 500).")]
+PageAfter = Annotated[
+    str | None, strawberry.argument(description="endCursor of the previous page.")
+]
 
 
 @strawberry.enum(description="A level of the organisation chain.")
@@ -160,8 +184,25 @@ class OrgUnit(OrgNode):
         ] = None,
     ) -> OrgNodeConnection:
         request = ChildrenRequest(str(self.id), clamp_page_size(first), after)
-        page = await info.context.loaders.children.load(request)
-        return OrgNodeConnection.of(page)
+        return OrgNodeConnection.of(await load_children(info, request))
+
+    @strawberry.field(
+        description="The unit's roster (名册): cadres registered with a community in it or "
+        "covering a household in it, by member id, with load and points."
+    )
+    async def cadres(
+        self,
+        info: Info,
+        filter: Annotated[LazyCadreFilter | None, strawberry.argument(description=_FILTER)] = None,
+        year: PointsYearArg = None,
+        first: PageFirst = DEFAULT_PAGE_SIZE,
+        after: PageAfter = None,
+    ) -> RosterOf:
+        from orggraph.api.cadre_types import load_roster, roster_request
+
+        return await load_roster(
+            info, roster_request(info, str(self.id), filter, year, first, after)
+        )
 
 
 @strawberry.type(description="Street working committee (街道大工委), the top of the chain.")
@@ -200,10 +241,51 @@ class Household(OrgNode):
             for row in rows
         ]
 
+    @strawberry.field(
+        description="Every cadre who has covered this household (包保台账): current covers and "
+        "ended ones with their end date and reason, by start date."
+    )
+    async def cadre_history(self, info: Info) -> list[LazyCoverRecord]:
+        from orggraph.api.cadre_types import CoverRecord
 
-@strawberry.type(description="A work unit (机关企事业单位) that dispatches cadres.")
+        rows = await info.context.loaders.household_history.load(str(self.id))
+        return [CoverRecord.of(row) for row in rows]
+
+
+@strawberry.type(description="A work unit (机关企事业单位, 派出单位) that dispatches cadres.")
 class WorkUnit(Node):
     name: str = strawberry.field(description="Name of the work unit.")
+
+    @strawberry.field(
+        description="The cadres it dispatched (派出干部) inside your scope, by member id, with "
+        "where they are registered and cover, their load and points."
+    )
+    async def cadres(
+        self,
+        info: Info,
+        filter: Annotated[LazyCadreFilter | None, strawberry.argument(description=_FILTER)] = None,
+        year: PointsYearArg = None,
+        first: PageFirst = DEFAULT_PAGE_SIZE,
+        after: PageAfter = None,
+    ) -> RosterOf:
+        from orggraph.api.cadre_types import load_roster, roster_request
+
+        request = roster_request(info, None, filter, year, first, after, work_unit_id=str(self.id))
+        return await load_roster(info, request)
+
+    @strawberry.field(
+        description="Its cadres' figures inside your scope for a year: cadres, covering "
+        "cadres, households covered and cadres meeting the points minimum (单位反馈)."
+    )
+    async def figures(self, info: Info, year: PointsYearArg = None) -> LazyRosterFigures:
+        from orggraph.api.cadre_types import RosterFigures, roster_of, roster_request
+
+        request = roster_request(
+            info, None, None, year, 1, work_unit_id=str(self.id), with_figures=True
+        )
+        roster = await roster_of(info, request)
+        assert roster.figures is not None  # asked for with_figures
+        return RosterFigures.of(roster.figures)
 
 
 @strawberry.type(description="A registered cadre (双报到党员干部).")
@@ -249,6 +331,16 @@ class Member(Node):
             )
             for row in rows
         ]
+
+    @strawberry.field(
+        description="Every household this cadre has covered (包保台账): current covers and "
+        "ended ones with their end date and reason, by start date."
+    )
+    async def household_history(self, info: Info) -> list[LazyCoverRecord]:
+        from orggraph.api.cadre_types import CoverRecord
+
+        rows = await info.context.loaders.member_history.load(str(self.id))
+        return [CoverRecord.of(row) for row in rows]
 
     @strawberry.field(description="Points earned in a year (年度积分).")
     async def points(
