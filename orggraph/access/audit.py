@@ -34,10 +34,13 @@ class AuditRecorder:
         target_ids: Sequence[str],
         arguments: Any,
         write: Callable[[], Awaitable[T]],
+        snapshot: Callable[[], Awaitable[Any]] | None = None,
     ) -> T:
-        before = await self._snapshot(target_ids)
+        """Run `write` and record it; `snapshot` reads what the write changes when that is
+        not the target nodes (a service request's state and steps)."""
+        before = _json(await snapshot()) if snapshot else await self._snapshot(target_ids)
         result = await write()
-        after = await self._snapshot(target_ids)
+        after = _json(await snapshot()) if snapshot else await self._snapshot(target_ids)
         at = datetime.now(UTC)
         await self._store.record_audit(
             AuditEntry(

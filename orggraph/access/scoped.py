@@ -10,6 +10,7 @@ single writes and the audit log. The rules:
   inside the scope.
 - `dashboard` callers only read, and see personal fields masked (`masking`); writing is
   ForbiddenError (`permissions`). Every single write that succeeds is audited (`audit`).
+- The service loop's requests follow their households (`orggraph.access.service`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 from orggraph.access import permissions
 from orggraph.access.audit import AuditRecorder
 from orggraph.access.masking import mask_coverage, mask_gap, mask_node
+from orggraph.access.service import ScopedServiceDesk
 from orggraph.access.visibility import Visibility
 from orggraph.auth.tokens import Principal, Role
 from orggraph.domain.audit import AuditEntry
@@ -50,7 +52,7 @@ from orggraph.store.values import DEFAULT_PAGE_SIZE, ChildrenRequest, CoverageSu
 T = TypeVar("T")
 
 
-class ScopedStore(SingleReads):
+class ScopedStore(ScopedServiceDesk, SingleReads):
     """The store as one principal may see and change it."""
 
     def __init__(self, inner: GraphStore, principal: Principal) -> None:

@@ -2,7 +2,9 @@
 
 Roles (issue #7): `admin` sees and changes everything; `street` and `community` organisers
 read and write inside their unit's subtree; `dashboard` reads aggregated figures and gaps
-inside its scope with personal fields masked. The secret never lives in the repository: it
+inside its scope with personal fields masked; `cadre` names a member (its scope is the member's
+id) and only takes, declines and completes the service requests dispatched to that member
+(三(三)4). The secret never lives in the repository: it
 comes from $ORGGRAPH_JWT_SECRET, or a file created with mode 0600 on first use.
 
 Rotation: the secret file may hold several secrets, one a line. The first signs new tokens;
@@ -34,10 +36,12 @@ class Role(Enum):
     STREET = "street"
     COMMUNITY = "community"
     DASHBOARD = "dashboard"
+    CADRE = "cadre"
 
     @property
     def can_write(self) -> bool:
-        return self is not Role.DASHBOARD
+        """May change the graph (organisers and admins; a cadre only moves their services)."""
+        return self not in (Role.DASHBOARD, Role.CADRE)
 
     @property
     def sees_personal_data(self) -> bool:
@@ -58,7 +62,13 @@ class Principal:
 
     def __post_init__(self) -> None:
         if self.role is not Role.ADMIN and self.scope_id is None:
-            raise AuthError(f"role {self.role.value} needs a scope (the id of a unit)")
+            what = "the id of a member" if self.role is Role.CADRE else "the id of a unit"
+            raise AuthError(f"role {self.role.value} needs a scope ({what})")
+
+    @property
+    def member_id(self) -> str | None:
+        """The cadre a `cadre` token names (its scope); None for every other role."""
+        return self.scope_id if self.role is Role.CADRE else None
 
 
 def create_token(secret: str, principal: Principal, ttl_seconds: int) -> str:

@@ -34,9 +34,15 @@ def token_group() -> None:
     type=click.Choice([role.value for role in Role]),
     required=True,
     help="admin: everything; street/community: read and write inside the scope; "
-    "dashboard: read-only, personal fields masked.",
+    "dashboard: read-only, personal fields masked; cadre: accepts, declines and completes the "
+    "service requests dispatched to the member named by --scope.",
 )
-@click.option("--scope", "scope_id", default=None, help="Id of the unit the holder answers for.")
+@click.option(
+    "--scope",
+    "scope_id",
+    default=None,
+    help="Id of the unit the holder answers for (for a cadre: their member id).",
+)
 @click.option("--sub", "subject", required=True, help="Who holds the token (name or account).")
 @click.option(
     "--ttl", default="30d", show_default=True, help="Lifetime: seconds, or a number with s/m/h/d."

@@ -1,0 +1,33 @@
+// What a service transition needs to know, read in its own write transaction: the request as
+// stored, its household's units (street first), what the assignee is, the acting cadre's work
+// unit, whether the acting unit is a unit, and whether the points entry id is taken.
+// Parameters: $request_id, $household_id (an order's household; else null: the request's),
+// $assignee_id, $member_id, $unit_id, $points_id (each may be null).
+// Returns one row: request (map or null), household_found, ancestors (list of unit maps),
+// assignee_kind ('member', 'work_unit' or null), member_found, member_work_unit, unit_found,
+// points_taken.
+OPTIONAL MATCH (request:ServiceRequest {id: $request_id})
+WITH request, coalesce(request.household_id, $household_id) AS household_id
+OPTIONAL MATCH (household:Household {id: household_id})
+CALL (household) {
+  OPTIONAL MATCH (unit)-[:HAS_CHILD*1..4]->(household)
+  WITH unit
+  ORDER BY unit.level
+  RETURN collect(unit {
+    .id, .name, .level, parent_id: head([(parent)-[:HAS_CHILD]->(unit) | parent.id])
+  }) AS ancestors
+}
+OPTIONAL MATCH (assignee:Entity {id: $assignee_id})
+WHERE assignee:Member OR assignee:WorkUnit
+OPTIONAL MATCH (member:Member {id: $member_id})
+OPTIONAL MATCH (acting:Entity {id: $unit_id})
+WHERE acting.level IS NOT NULL AND NOT acting:Household
+RETURN request {.*} AS request,
+       household IS NOT NULL AS household_found,
+       ancestors,
+       CASE WHEN assignee:Member THEN 'member' WHEN assignee:WorkUnit THEN 'work_unit' END
+         AS assignee_kind,
+       member IS NOT NULL AS member_found,
+       head([(member)-[:FROM_UNIT]->(work_unit) | work_unit.id]) AS member_work_unit,
+       acting IS NOT NULL AS unit_found,
+       EXISTS { MATCH (taken:Entity {id: $points_id}) } AS points_taken
