@@ -7,10 +7,10 @@ MATCH (root:Entity {id: $node_id})
 WHERE root.level IS NOT NULL
 CALL (root) {
   MATCH (root)-[:HAS_CHILD*0..]->(household:Household)<-[cover:ASSIGNED]-(member:Member)
-  CREATE (:EndedCover {
-    member_id: member.id, household_id: household.id, mode: cover.mode, since: cover.since,
-    ended: $ended, reason: 'household_removed'
+  MERGE (ended:EndedCover {
+    household_id: household.id, member_id: member.id, since: cover.since, ended: $ended
   })
+  SET ended.mode = cover.mode, ended.reason = 'household_removed', ended.to_member_id = null
 }
 MATCH (root)-[:HAS_CHILD*0..]->(node)
 DETACH DELETE node
