@@ -1,99 +1,210 @@
-"""API benchmark: five dashboard questions over GraphQL, against the same question asked raw.
+"""API benchmark over HTTP: dashboard questions to a running `orggraph serve`, from `wrk`.
 
-For each store it loads the generated Qianjiang city (scale 1 by default), then for each of
-five dashboard queries prints p50 and p99 latency and requests per second with 1 and with 16
-concurrent clients, and the ratio of the GraphQL p50 to the raw p50. "Raw" is hand-written
-Cypher through the driver on Neo4j, and the direct store call on the embedded store.
+For each store asked (Neo4j with the server in $NEO4J_URI, cleared first; the embedded one in
+a temporary folder) it imports the generated Qianjiang city, starts `orggraph serve` in its
+own process and drives it with `wrk` (Debian's package; one Lua script per question, written
+to a temporary folder), a load generator in C that shares no Python with the server. Every
+question is asked with 1 and with 16 connections, and on Neo4j beside it the hand-written
+Cypher giving the same answer, through the Python driver from this process, in the same run
+and with as many concurrent callers. Prints p50 and p99 (ms), requests per second and the
+ratio of the two p50s.
 
-GraphQL requests are handed straight to the real ASGI app in-process (routing, token check,
-time limit, limits, DataLoaders, JSON in and out), without an HTTP client library or a socket:
-the raw side has neither, so the ratio measures the API layer itself.
+    .venv/bin/python bench/api.py --store neo4j --store memory
+    .venv/bin/python bench/api.py --store neo4j --workers 2 --seconds 10
 
-    .venv/bin/python bench/api.py --store memory
-    .venv/bin/python bench/api.py --store neo4j        # the server in $NEO4J_URI, cleared first
+The gap page is asked twice: "cached", the same question each time (the store keeps finished
+gap pages per data version, so the answer is one version check), and "uncached", a different
+`year` on every request (the uncovered households do not depend on it, but the cache key
+does), which finds the page afresh as the hand-written Cypher does. Every answer is checked
+once against the Cypher's before timing, and wrk's runs count answers with errors.
 
-Targets on a 2-core machine: city summary p50 < 150 ms on Neo4j; a cadre's households p99
-< 25 ms with 16 clients; GraphQL / raw < 1.5 for every query.
+Targets (issue 14; 2 cores shared by Neo4j, the server and the load generator): every p50 at
+most 2x its hand-written Cypher's; the embedded store's tree p50 <= 3 ms; `{ __typename }`
+>= 3,000 req/s with 16 connections; a cadre's households with 16 connections >= 800 req/s
+and p99 <= 40 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orggraph.api.app import create_app
-from orggraph.api.security import ASGIApp
-from orggraph.auth.tokens import Principal, Role, create_token
-from orggraph.config import Settings
-from orggraph.domain.gaps import GapKind
-from orggraph.domain.policy import Policy
-from orggraph.importer.run import import_ledger
-from orggraph.ledger.writer import write_ledger
-from orggraph.seed.generate import generate_city
-from orggraph.seed.profile import load_profile
-from orggraph.serve import settle_heap
-from orggraph.store import open_store
-from orggraph.store.protocols import GraphStore
+import httpx
+from serving import load_city, neo4j_driver, percentile, serving, store_env
 
-SECRET = "bench-signing-secret-0123456789abcdefghij"
-RAW_CYPHER = {
-    "city summary by street": """
-        MATCH (s:StreetCommittee)
-        CALL { WITH s
-          MATCH (s)-[:HAS_CHILD*4]->(h:Household)
-          RETURN count(h) AS households,
-                 count(CASE WHEN EXISTS { (:Member)-[:ASSIGNED]->(h) } THEN 1 END) AS covered }
-        RETURN s.id AS id, households, covered ORDER BY id""",
-    "community summary by branch": """
-        MATCH (:CommunityCommittee {id: $community})-[:HAS_CHILD]->(b:ResidentialBranch)
-        CALL { WITH b
-          MATCH (b)-[:HAS_CHILD*2]->(h:Household)
-          RETURN count(h) AS households,
-                 count(CASE WHEN EXISTS { (:Member)-[:ASSIGNED]->(h) } THEN 1 END) AS covered }
-        RETURN b.id AS id, households, covered ORDER BY id""",
-    "uncovered households, one page": """
-        MATCH (:CommunityCommittee {id: $community})-[:HAS_CHILD*3]->(h:Household)
-        WHERE NOT EXISTS { (:Member)-[:ASSIGNED]->(h) }
-        RETURN h.id AS id, h.name AS name ORDER BY id LIMIT 50""",
-    "a cadre's households": """
-        MATCH (:Member {id: $member})-[a:ASSIGNED]->(h:Household)
-        RETURN h.id AS id, h.name AS name, a.mode AS mode, a.since AS since ORDER BY id""",
-    "a household's cadres": """
-        MATCH (m:Member)-[a:ASSIGNED]->(:Household {id: $household})
-        RETURN m.id AS id, m.name AS name, a.mode AS mode, a.since AS since ORDER BY id""",
-}
-GRAPHQL = {
-    "city summary by street": (
-        "{ coverageSummary { rows { node { id } counts { households coveredHouseholds } } } }"
+from orggraph.auth.tokens import Principal, Role, create_token
+
+SECRET = "bench-api-signing-secret-0123456789abcdefghij"
+CONNECTIONS = (1, 16)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A dashboard question: the GraphQL document, and the hand-written Cypher answering it.
+
+    `ids` names what the GraphQL answer's comparable part is (a function of the data) and
+    `cypher_ids` the same from the Cypher's records, so the two are checked to agree.
+    """
+
+    name: str
+    graphql: str
+    cypher: str | None
+    ids: Callable[[dict[str, Any]], list[Any]]
+    cypher_ids: Callable[[list[dict[str, Any]]], list[Any]]
+    new_year_each_time: bool = False
+
+
+def _edges(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in connection["edges"]]
+
+
+GAP_PAGE = (
+    "query($community: ID!, $year: Int) { coverageGaps(scope: $community, "
+    "kinds: [UNCOVERED_HOUSEHOLD], year: $year, first: 50) { edges { node { subjectId "
+    "... on UncoveredHouseholdGap { household { id name } } } } } }"
+)
+UNCOVERED_CYPHER = (
+    "MATCH (:CommunityCommittee {id: $community})-[:HAS_CHILD*3]->(h:Household) "
+    "WHERE NOT EXISTS { (:Member)-[:ASSIGNED]->(h) } "
+    "RETURN h.id AS id, h.name AS name ORDER BY id LIMIT 50"
+)
+_GAP_IDS: tuple[
+    Callable[[dict[str, Any]], list[Any]], Callable[[list[dict[str, Any]]], list[Any]]
+] = (
+    lambda data: [gap["household"]["id"] for gap in _edges(data["coverageGaps"])],
+    lambda rows: [row["id"] for row in rows],
+)
+
+QUESTIONS = [
+    Question(
+        "{ __typename }",
+        "{ __typename }",
+        "RETURN 1 AS one",
+        lambda data: [1],
+        lambda rows: [row["one"] for row in rows],
     ),
-    "community summary by branch": (
-        "query($community: ID!) { coverageSummary(scope: $community) "
-        "{ rows { node { id } counts { households coveredHouseholds } } } }"
-    ),
-    "uncovered households, one page": (
-        "query($community: ID!) { coverageGaps(scope: $community, kinds: [UNCOVERED_HOUSEHOLD], "
-        "first: 50) { edges { node { subjectId ... on UncoveredHouseholdGap "
-        "{ household { name } } } } } }"
-    ),
-    "a cadre's households": (
+    Question(
+        "a cadre's households",
         "query($member: ID!) { member(id: $member) "
-        "{ households { household { id name } mode since } } }"
+        "{ households { household { id name } mode since } } }",
+        "MATCH (:Member {id: $member})-[a:ASSIGNED]->(h:Household) "
+        "RETURN h.id AS id, h.name AS name, a.mode AS mode, a.since AS since ORDER BY id",
+        lambda data: [row["household"]["id"] for row in data["member"]["households"]],
+        lambda rows: [row["id"] for row in rows],
     ),
-    "a household's cadres": (
+    Question(
+        "a household's cadres",
         "query($household: ID!) { household(id: $household) "
-        "{ cadres { member { id name } mode since } } }"
+        "{ cadres { member { id name } mode since } } }",
+        "MATCH (m:Member)-[a:ASSIGNED]->(:Household {id: $household}) "
+        "RETURN m.id AS id, m.name AS name, a.mode AS mode, a.since AS since ORDER BY id",
+        lambda data: [row["member"]["id"] for row in data["household"]["cadres"]],
+        lambda rows: [row["id"] for row in rows],
     ),
-}
+    Question(
+        "community tree, two levels + counts",
+        "query($community: ID!) { node(id: $community) { ... on OrgUnit { children { edges "
+        "{ node { id ... on OrgUnit { children { edges { node { id counts { households } } "
+        "} } } } } } } } }",
+        "MATCH (:CommunityCommittee {id: $community})-[:HAS_CHILD]->(b) "
+        "OPTIONAL MATCH (b)-[:HAS_CHILD]->(g) "
+        "WITH b, g ORDER BY g.id "
+        "WITH b, collect({id: g.id, households: COUNT { (g)-[:HAS_CHILD]->(:Household) }}) "
+        "AS groups RETURN b.id AS id, groups ORDER BY id",
+        lambda data: [
+            (branch["id"], group["id"], group["counts"]["households"])
+            for branch in _edges(data["node"]["children"])
+            for group in _edges(branch["children"])
+        ],
+        lambda rows: [
+            (row["id"], group["id"], group["households"]) for row in rows for group in row["groups"]
+        ],
+    ),
+    Question(
+        "community's children, names",
+        "query($community: ID!) { node(id: $community) { ... on OrgUnit { children { edges "
+        "{ node { id name } } } } } }",
+        "MATCH (:CommunityCommittee {id: $community})-[:HAS_CHILD]->(b) "
+        "RETURN b.id AS id, b.name AS name ORDER BY id",
+        lambda data: [node["id"] for node in _edges(data["node"]["children"])],
+        lambda rows: [row["id"] for row in rows],
+    ),
+    Question("uncovered households page, cached", GAP_PAGE, UNCOVERED_CYPHER, *_GAP_IDS),
+    Question(
+        "uncovered households page, uncached",
+        GAP_PAGE,
+        UNCOVERED_CYPHER,
+        *_GAP_IDS,
+        new_year_each_time=True,
+    ),
+    Question(
+        "search, first 20",
+        "query($text: String!) { search(text: $text, first: 20) { edges { node { id "
+        "... on OrgNode { name } ... on Member { name } } } } }",
+        "WITH toLower($text) AS needle MATCH (n:Entity) WHERE n.search_name CONTAINS needle "
+        "AND (n:Member OR n.level IS NOT NULL) "
+        "WITH n, CASE WHEN n.search_name STARTS WITH needle THEN 0 ELSE 1 END AS grp "
+        "RETURN n.id AS id, n.name AS name ORDER BY grp, id LIMIT 20",
+        lambda data: [node["id"] for node in _edges(data["search"])],
+        lambda rows: [row["id"] for row in rows],
+    ),
+]
+
+LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {token}"
+wrk.body = {body}
+local new_year = {new_year}
+local threads = {{}}
+local counter = 0
+base = 1
+failed = 0
+
+function setup(thread)
+  thread:set("base", 1 + #threads * 4500)
+  table.insert(threads, thread)
+end
+
+function request()
+  if not new_year then
+    return wrk.request()
+  end
+  counter = counter + 1
+  local body = string.gsub(wrk.body, '"year": 2022', '"year": ' .. (base + counter % 4500))
+  return wrk.format(nil, nil, nil, body)
+end
+
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+    failed = failed + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local errors = 0
+  for _, thread in ipairs(threads) do
+    errors = errors + (thread:get("failed") or 0)
+  end
+  io.write(string.format("answers-with-errors %d\\n", errors))
+  for _, p in ipairs({{50, 99}}) do
+    io.write(string.format("latency-p%d-us %d\\n", p, latency:percentile(p)))
+  end
+  io.write(string.format("requests %d duration-us %d\\n", summary.requests, summary.duration))
+end
+"""
 
 
 @dataclass(frozen=True)
@@ -102,187 +213,187 @@ class Figures:
     p99_ms: float
     rps: float
 
+    def cells(self) -> str:
+        return f"{self.p50_ms:8.2f} {self.p99_ms:8.2f} {self.rps:8.0f}"
 
-Post = Callable[[bytes], Awaitable[tuple[int, dict[str, Any]]]]
+
+def lua_script(token: str, body: dict[str, Any], new_year: bool) -> str:
+    text = json.dumps(body, ensure_ascii=True)
+    return LUA.format(token=token, body=_lua_string(text), new_year="true" if new_year else "false")
 
 
-def asgi_poster(app: ASGIApp, token: str) -> Post:
-    """POST a JSON body to /graphql through `app` as an ASGI server would: (status, answer)."""
-    headers = [
-        (b"host", b"bench"),
-        (b"content-type", b"application/json"),
-        (b"authorization", f"Bearer {token}".encode()),
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def run_wrk(script: Path, url: str, connections: int, seconds: float) -> Figures:
+    """wrk against /graphql with `connections` open connections (a thread per core at most)."""
+    threads = min(connections, 2)
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        f"{url}/graphql",
     ]
-
-    async def post(body: bytes) -> tuple[int, dict[str, Any]]:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": "/graphql",
-            "raw_path": b"/graphql",
-            "root_path": "",
-            "query_string": b"",
-            "headers": [*headers, (b"content-length", str(len(body)).encode())],
-            "client": ("127.0.0.1", 50000),
-            "server": ("bench", 80),
-        }
-        answered = asyncio.Event()
-        status = 0
-        chunks: list[bytes] = []
-        requested = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal requested
-            if not requested:
-                requested = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await answered.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: MutableMapping[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body"):
-                    answered.set()
-
-        await app(scope, receive, send)
-        return status, json.loads(b"".join(chunks))
-
-    return post
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    found = dict(re.findall(r"^([a-z0-9-]+) (\d+)", output, flags=re.MULTILINE))
+    if int(found["answers-with-errors"]) or "Non-2xx" in output:
+        raise SystemExit(f"wrk saw failed answers for {script.name}:\n{output}")
+    duration_s = int(re.search(r"duration-us (\d+)", output).group(1)) / 1e6  # type: ignore[union-attr]
+    return Figures(
+        int(found["latency-p50-us"]) / 1000,
+        int(found["latency-p99-us"]) / 1000,
+        int(found["requests"]) / duration_s,
+    )
 
 
-async def measure(call: Callable[[], Awaitable[object]], requests: int, clients: int) -> Figures:
-    """Run `requests` calls spread over `clients` concurrent workers; latency per call."""
+async def run_cypher(
+    driver: Any, cypher: str, params: dict[str, Any], connections: int, seconds: float
+) -> Figures:
+    """The hand-written Cypher through the driver's `execute_query`, `connections` at a time."""
     latencies: list[float] = []
-    remaining = requests
+    deadline = time.perf_counter() + seconds
 
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
+    async def caller() -> None:
+        while time.perf_counter() < deadline:
             started = time.perf_counter()
-            await call()
+            await driver.execute_query(cypher, params, database_="neo4j")
             latencies.append(time.perf_counter() - started)
 
-    await call()  # warm caches and connections once
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
+    await asyncio.gather(*(caller() for _ in range(connections)))
     elapsed = time.perf_counter() - started
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return Figures(statistics.median(ordered) * 1000, p99 * 1000, len(ordered) / elapsed)
-
-
-async def load_city(store: GraphStore, scale: float) -> None:
-    await store.clear()
-    city = generate_city(load_profile("qianjiang"), scale, 1)
-    with tempfile.TemporaryDirectory() as folder:
-        write_ledger(city, Path(folder) / "ledger", "csv")
-        started = time.perf_counter()
-        report = await import_ledger(Path(folder) / "ledger", store, progress=False)
-        print(f"imported in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    if report.problems:
-        raise SystemExit(f"import failed: {report.problems[:3]}")
-
-
-async def pick_ids(store: GraphStore) -> dict[str, str]:
-    """A busy community, one of its covering cadres and one of its covered households."""
-    summary = await store.coverage_summary(None)
-    street = max(summary.rows, key=lambda row: row.counts.households).node.id
-    communities = (await store.coverage_summary(street)).rows
-    community = max(communities, key=lambda row: row.counts.households).node.id
-    parent = community
-    for _ in range(2):  # down to the first branch, then its first building group
-        parent = (await store.children(parent, first=1)).items[0].id
-    households = [h.id for h in (await store.children(parent, first=100)).items]
-    for household, cadres in zip(
-        households, await store.household_members_many(households), strict=True
-    ):
-        if cadres:
-            return {"community": community, "member": cadres[0].member.id, "household": household}
-    raise SystemExit(f"no covered household under {parent}")
-
-
-def raw_calls(store: GraphStore, ids: dict[str, str]) -> dict[str, Callable[[], Awaitable[Any]]]:
-    """The raw question: Cypher through the driver, or the direct store call."""
-    driver = getattr(store, "driver", None)
-    if driver is not None:
-
-        def cypher(text: str) -> Callable[[], Awaitable[Any]]:
-            async def run() -> Any:
-                return await driver.execute_query(text, ids, database_="neo4j")
-
-            return run
-
-        return {name: cypher(text) for name, text in RAW_CYPHER.items()}
-    return {
-        "city summary by street": lambda: store.coverage_summary(None),
-        "community summary by branch": lambda: store.coverage_summary(ids["community"]),
-        "uncovered households, one page": lambda: store.gaps(
-            ids["community"], [GapKind.UNCOVERED_HOUSEHOLD], Policy(), 2022, first=50
-        ),
-        "a cadre's households": lambda: store.member_households(ids["member"]),
-        "a household's cadres": lambda: store.household_members(ids["household"]),
-    }
-
-
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", choices=["memory", "neo4j"], default="memory")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--requests", type=int, default=500, help="requests per measurement")
-    parser.add_argument("--reuse", action="store_true", help="use the city already stored")
-    args = parser.parse_args()
-
-    settings = Settings.from_env()
-    with tempfile.TemporaryDirectory() as data_dir:
-        if args.store == "memory":
-            settings = dataclasses.replace(settings, data_dir=Path(data_dir))
-        store = await open_store(settings, args.store)
-        try:
-            if not args.reuse:
-                await load_city(store, args.scale)
-            settle_heap()  # as `orggraph serve` does once the store is loaded
-            await report(store, args.requests)
-        finally:
-            await store.close()
-
-
-async def report(store: GraphStore, requests: int) -> None:
-    ids = await pick_ids(store)
-    token = create_token(SECRET, Principal("bench", Role.ADMIN, None), 3600)
-    app = create_app(store, Policy(), SECRET)
-    raw = raw_calls(store, ids)
-    print(f"store: {store.name}; ids: {ids}")
-    print(
-        f"{'query':<32} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} "
-        f"{'raw p50':>8} {'ratio':>6}"
+    return Figures(
+        statistics.median(latencies) * 1000,
+        percentile(latencies, 0.99) * 1000,
+        len(latencies) / elapsed,
     )
-    post = asgi_poster(app, token)
-    for name, query in GRAPHQL.items():
-        body = json.dumps({"query": query, "variables": ids}).encode()
 
-        async def ask(body: bytes = body, name: str = name) -> None:
-            status, answer = await post(body)
-            if status != 200 or "errors" in answer:
-                raise SystemExit(f"{name}: HTTP {status} {answer.get('errors')}")
 
-        # The raw summaries are computed afresh each time (seconds for the city): fewer of them.
-        raw_count = max(20, requests // 10) if "summary" in name else requests
-        for clients in (1, 16):
-            api = await measure(ask, requests, clients)
-            direct = await measure(raw[name], raw_count, clients)
-            print(
-                f"{name:<32} {clients:>7} {api.p50_ms:>8.1f} {api.p99_ms:>8.1f} "
-                f"{api.rps:>8.1f} {direct.p50_ms:>8.1f} {api.p50_ms / direct.p50_ms:>6.2f}"
-            )
+async def pick_variables(http: httpx.AsyncClient, community: str) -> dict[str, Any]:
+    """A community, a covered household in it with one of its cadres, and a search text."""
+    found = await _ask(
+        http,
+        "query($c: ID!) { node(id: $c) { ... on OrgUnit { name children(first: 1) { edges "
+        "{ node { ... on OrgUnit { children(first: 1) { edges { node { ... on OrgUnit "
+        "{ children(first: 100) { edges { node { id ... on Household { cadres "
+        "{ member { id } } } } } } } } } } } } } } } } }",
+        {"c": community},
+    )
+    node = found["node"]
+    building = _edges(_edges(node["children"])[0]["children"])[0]
+    for household in _edges(building["children"]):
+        if household["cadres"]:
+            return {
+                "community": community,
+                "household": household["id"],
+                "member": household["cadres"][0]["member"]["id"],
+                "text": node["name"][:2],
+                "year": 2022,
+            }
+    raise SystemExit(f"no covered household in the first building group of {community}")
+
+
+async def _ask(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
+    response = await http.post("/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise SystemExit(f"{query[:60]}...: {response.status_code} {body}")
+    return body["data"]
+
+
+def _used(document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """The variables a document declares (GraphQL refuses undeclared ones)."""
+    return {name: value for name, value in variables.items() if f"${name}" in document}
+
+
+async def bench_store(
+    store: str, url: str, token: str, seconds: float, folder: Path, workers: int
+) -> list[str]:
+    """Every question at every connection count; the printed lines."""
+    driver = neo4j_driver() if store == "neo4j" else None
+    headers = {"Authorization": f"Bearer {token}"}
+    lines = [
+        f"store {store}, orggraph serve --workers {workers}, {seconds:g} s per row; "
+        "p50/p99 ms, req/s",
+        f"{'question':38} {'conns':>5} {'p50':>8} {'p99':>8} {'req/s':>8}"
+        + (f" {'cy p50':>8} {'cy p99':>8} {'cy r/s':>8} {'ratio':>6}" if driver else ""),
+    ]
+    print(*lines, sep="\n", flush=True)
+    try:
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+            variables = await pick_variables(http, "S01-C01")
+            print(f"ids: {variables}", flush=True)
+            for number, question in enumerate(QUESTIONS):
+                used = _used(question.graphql, variables)
+                answer = question.ids(await _ask(http, question.graphql, used))
+                if driver is not None and question.cypher:
+                    records, _, _ = await driver.execute_query(
+                        question.cypher, _used(question.cypher, variables), database_="neo4j"
+                    )
+                    expected = question.cypher_ids([record.data() for record in records])
+                    if answer != expected:
+                        raise SystemExit(f"{question.name}: {answer[:5]} != {expected[:5]}")
+                script = folder / f"q{number}.lua"
+                script.write_text(
+                    lua_script(
+                        token,
+                        {"query": question.graphql, "variables": used},
+                        question.new_year_each_time,
+                    )
+                )
+                run_wrk(script, url, 4, 1)  # warm up
+                for connections in CONNECTIONS:
+                    api = run_wrk(script, url, connections, seconds)
+                    line = f"{question.name:38} {connections:>5} {api.cells()}"
+                    if driver is not None and question.cypher:
+                        cypher = await run_cypher(
+                            driver,
+                            question.cypher,
+                            _used(question.cypher, variables),
+                            connections,
+                            seconds,
+                        )
+                        line += f" {cypher.cells()} {api.p50_ms / cypher.p50_ms:6.2f}"
+                    print(line, flush=True)
+                    lines.append(line)
+    finally:
+        if driver is not None:
+            await driver.close()
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", choices=["neo4j", "memory"], action="append")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=5.0, help="wrk's duration per row")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers (Neo4j)")
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--reuse", action="store_true", help="serve the city already stored")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    token = create_token(SECRET, Principal("bench", Role.ADMIN, None), 24 * 3600)
+    report: list[str] = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for store in args.store or ["neo4j", "memory"]:
+            env = store_env(store, folder, args.port, SECRET)
+            if not args.reuse:
+                load_city(store, args.scale, folder, env)
+            workers = args.workers if store == "neo4j" else 1
+            extra = ["--workers", str(workers)] if workers > 1 else []
+            with serving(env, args.port, extra, folder / f"serve-{store}.log") as url:
+                report += asyncio.run(bench_store(store, url, token, args.seconds, folder, workers))
+            report.append("")
+    print("\n".join(report), file=sys.stderr)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -18,23 +18,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from serving import load_city, ms, neo4j_driver, serving, store_env
 
 from orggraph.auth.tokens import Principal, Role, create_token
-from orggraph.config import Settings
-from orggraph.store import open_store
 
 SECRET = "bench-coverage-secret-0123456789abcdefghij"
-BIN = Path(sys.executable).parent
 STREET, COMMUNITY, BUILDING = "S01", "S01-C01", "S01-C01-B01-G01"
 
 READS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -127,16 +121,6 @@ RAW: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def _run(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([str(BIN / "orggraph"), *args], env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def _ms(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"{statistics.median(ordered) * 1000:8.1f} {p99 * 1000:8.1f}"
-
-
 async def _post(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
     response = await http.post("/graphql", json={"query": query, "variables": variables})
     body = response.json()
@@ -206,25 +190,20 @@ async def _bench(args: argparse.Namespace, port: int) -> None:
                     started = time.perf_counter()
                     await _post(http, query, variables)
                     samples.append(time.perf_counter() - started)
-                print(f"{name:36} {'no write' if kind == 'none' else kind:18} {_ms(samples)}")
+                print(f"{name:36} {'no write' if kind == 'none' else kind:18} {ms(samples)}")
             if raw is not None:
                 samples = []
                 for _ in range(args.requests):
                     await writes.make("cover")
                     samples.append(await raw(name))
-                print(f"{name:36} {'cover; raw Cypher':18} {_ms(samples)}")
+                print(f"{name:36} {'cover; raw Cypher':18} {ms(samples)}")
 
 
 async def _raw_timer(args: argparse.Namespace) -> Any:
     """On Neo4j, a function timing the hand-written recount of a question."""
     if args.store != "neo4j":
         return None
-    from neo4j import AsyncGraphDatabase
-
-    driver = AsyncGraphDatabase.driver(
-        os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
-        auth=(os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")),
-    )
+    driver = neo4j_driver()
 
     async def timed(name: str) -> float:
         query, params = RAW[name]
@@ -245,49 +224,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "ORGGRAPH_STORE": args.store,
-            "ORGGRAPH_DATA_DIR": os.environ.get("ORGGRAPH_DATA_DIR", str(Path(folder) / "data")),
-            "ORGGRAPH_JWT_SECRET": SECRET,
-            "ORGGRAPH_PORT": str(args.port),
-        }
+        env = store_env(args.store, Path(folder), args.port, SECRET)
         if not args.reuse:
-            city = Path(folder) / "city"
-            print(f"generating and importing the scale-{args.scale} city...", flush=True)
-            _run("seed", "generate", "--scale", str(args.scale), "--out", str(city), env=env)
-            if args.store == "neo4j":
-                asyncio.run(_clear(env))
-            _run("import", str(city), "--no-progress", env=env)
-        server = subprocess.Popen([str(BIN / "orggraph"), "serve"], env=env)
-        try:
-            _wait_ready(args.port)
+            load_city(args.store, args.scale, Path(folder), env)
+        with serving(env, args.port):
             asyncio.run(_bench(args, args.port))
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-
-
-async def _clear(env: dict[str, str]) -> None:
-    """Empty the Neo4j database first, so the import is of this city alone."""
-    os.environ.update(env)
-    store = await open_store(Settings.from_env())
-    try:
-        await store.clear()
-    finally:
-        await store.close()
-
-
-def _wait_ready(port: int) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("orggraph serve did not become ready")
 
 
 if __name__ == "__main__":

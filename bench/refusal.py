@@ -4,7 +4,7 @@ judged here on the 99th percentile).
     python bench/refusal.py [--requests 200]
 
 Each query goes straight into the ASGI app in-process with a real admin token, as in
-`bench/api.py`. The limits refuse these queries before execution, so the store is an empty
+`bench/asgi.py`. The limits refuse these queries before execution, so the store is an empty
 embedded one; the tests (`tests/api/test_abuse.py`) check that no store call is made.
 """
 
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from api import asgi_poster
+from asgi import asgi_poster
 
 from orggraph.api.app import create_app
 from orggraph.auth.tokens import Principal, Role, create_token
