@@ -38,7 +38,11 @@ def mask_coverage(row: Coverage, sees_personal_data: bool) -> Coverage:
 
 
 def mask_gap(gap: Gap, sees_personal_data: bool) -> Gap:
-    """A gap about a household names a resident: mask the name."""
-    if sees_personal_data or gap.kind is not GapKind.UNCOVERED_HOUSEHOLD:
+    """A gap about a household names a resident: mask the name (and the household it
+    carries, as a node read would be); a cadre it carries loses their phone number."""
+    if sees_personal_data:
         return gap
-    return dataclasses.replace(gap, subject_name=MASK)
+    subject = mask_node(gap.subject, False)
+    if gap.kind is not GapKind.UNCOVERED_HOUSEHOLD:
+        return gap if subject is gap.subject else dataclasses.replace(gap, subject=subject)
+    return dataclasses.replace(gap, subject_name=MASK, subject=subject)

@@ -47,7 +47,13 @@ from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.store.protocols import GraphStore
 from orggraph.store.single import SingleReads
-from orggraph.store.values import DEFAULT_PAGE_SIZE, ChildrenRequest, CoverageSummary
+from orggraph.store.values import (
+    DEFAULT_PAGE_SIZE,
+    ChildrenRequest,
+    CoverageSummary,
+    Subtree,
+    SubtreeRequest,
+)
 
 T = TypeVar("T")
 
@@ -109,6 +115,24 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
                 )
             else:
                 result.append(Page([], False, 0, None) if request.parent_id is None else None)
+        return result
+
+    async def subtrees_many(self, requests: Sequence[SubtreeRequest]) -> list[Subtree | None]:
+        """Everything below a visible unit lies inside the scope: only the parents are
+        judged, and every child found is masked."""
+        visible = await self.visibility.visible_ids([r.parent_id for r in requests])
+        allowed = [r for r in requests if r.parent_id in visible]
+        found = iter(await self.inner.subtrees_many(allowed) if allowed else [])
+        result: list[Subtree | None] = []
+        for request in requests:
+            tree = next(found) if request.parent_id in visible else None
+            if tree is not None:
+                pages = {
+                    key: dataclasses.replace(page, items=[self._mask(i) for i in page.items])
+                    for key, page in tree.pages.items()
+                }
+                tree = Subtree(pages, tree.figures)
+            result.append(tree)
         return result
 
     async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:

@@ -60,15 +60,23 @@ class CoverageGap:
         description="Names of the units from the street down to where the gap sits."
     )
     reason: str = strawberry.field(description="Why it is a gap, in words.")
+    subject: strawberry.Private[entities.Node | None]
+    """The node the gap is about, when the store read it with the gap."""
 
     resolve_type = staticmethod(concrete_type_name)
+
+    async def _subject(self, info: Info) -> entities.Node | None:
+        """The subject the gap carries, else read through the node loader."""
+        if self.subject is not None:
+            return self.subject
+        return await info.context.loaders.node.load(str(self.subject_id))
 
 
 @strawberry.type(description="A household no cadre covers (无人包联的住户).")
 class UncoveredHouseholdGap(CoverageGap):
     @strawberry.field(description="The household.")
     async def household(self, info: Info) -> Household | None:
-        found = await info.context.loaders.node.load(str(self.subject_id))
+        found = await self._subject(info)
         return household_of(found) if isinstance(found, entities.Household) else None
 
 
@@ -80,14 +88,14 @@ class CadreOutsideBandGap(CoverageGap):
 
     @strawberry.field(description="The cadre.")
     async def member(self, info: Info) -> Member | None:
-        return await _member(info, str(self.subject_id))
+        return await _member(self, info)
 
 
 @strawberry.type(description="A registered cadre covering no household (报到未包户).")
 class CadreCoveringNoneGap(CoverageGap):
     @strawberry.field(description="The cadre.")
     async def member(self, info: Info) -> Member | None:
-        return await _member(info, str(self.subject_id))
+        return await _member(self, info)
 
 
 @strawberry.type(description="A cadre under the yearly points minimum (年度积分不足).")
@@ -96,14 +104,14 @@ class CadreUnderPointsGap(CoverageGap):
 
     @strawberry.field(description="The cadre.")
     async def member(self, info: Info) -> Member | None:
-        return await _member(info, str(self.subject_id))
+        return await _member(self, info)
 
 
 @strawberry.type(description="A building group without a central household (无党员中心户).")
 class BuildingWithoutCentralGap(CoverageGap):
     @strawberry.field(description="The building group.")
     async def building_group(self, info: Info) -> BuildingGroup | None:
-        found = await info.context.loaders.node.load(str(self.subject_id))
+        found = await self._subject(info)
         node = org_node(found) if isinstance(found, entities.Unit) else None
         return node if isinstance(node, BuildingGroup) else None
 
@@ -112,7 +120,7 @@ class BuildingWithoutCentralGap(CoverageGap):
 class UnitWithoutChildrenGap(CoverageGap):
     @strawberry.field(description="The unit.")
     async def unit(self, info: Info) -> OrgNode | None:
-        found = await info.context.loaders.node.load(str(self.subject_id))
+        found = await self._subject(info)
         return org_node(found) if isinstance(found, entities.Unit) else None
 
 
@@ -160,16 +168,28 @@ def gap_of(gap: Gap) -> CoverageGap:
     value = gap.value or 0
     if gap.kind in (GapKind.CADRE_UNDER_BAND, GapKind.CADRE_OVER_BAND):
         return CadreOutsideBandGap(
-            kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason, households=value
+            kind=kind,
+            subject_id=subject_id,
+            unit_path=path,
+            reason=gap.reason,
+            subject=gap.subject,
+            households=value,
         )
     if gap.kind is GapKind.CADRE_UNDER_POINTS:
         return CadreUnderPointsGap(
-            kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason, points=value
+            kind=kind,
+            subject_id=subject_id,
+            unit_path=path,
+            reason=gap.reason,
+            subject=gap.subject,
+            points=value,
         )
     plain_type = _PLAIN_GAP_TYPES[gap.kind]
-    return plain_type(kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason)
+    return plain_type(
+        kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason, subject=gap.subject
+    )
 
 
-async def _member(info: Info, member_id: str) -> Member | None:
-    found = await info.context.loaders.node.load(member_id)
+async def _member(gap: CoverageGap, info: Info) -> Member | None:
+    found = await gap._subject(info)
     return Member.of(found) if isinstance(found, entities.Member) else None

@@ -16,8 +16,9 @@ from strawberry.dataloader import DataLoader
 
 from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
+from orggraph.domain.service import ServiceStep
 from orggraph.store.protocols import OrgView
-from orggraph.store.values import ChildrenRequest
+from orggraph.store.values import ChildrenRequest, SubtreeRequest
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Loaders:
     node: DataLoader[str, Node | None]
     ancestors: DataLoader[str, list[Unit]]
     children: DataLoader[ChildrenRequest, Page[Unit | Household]]
+    subtrees: DataLoader[SubtreeRequest, None]
+    """Reads pages of children several levels down with their figures, and primes `children`
+    and `counts` with what it found (its own answer is nothing)."""
     counts: DataLoader[str, Counts]
     member_households: DataLoader[str, list[Coverage]]
     household_members: DataLoader[str, list[Coverage]]
@@ -40,6 +44,7 @@ class Loaders:
     roster: DataLoader[RosterRequest, Roster | None]
     household_history: DataLoader[str, list[CoverRecord]]
     member_history: DataLoader[str, list[CoverRecord]]
+    service_steps: DataLoader[str, list[ServiceStep]]
 
 
 def make_loaders(store: OrgView) -> Loaders:
@@ -54,6 +59,13 @@ def make_loaders(store: OrgView) -> Loaders:
     async def load_children(requests: list[ChildrenRequest]) -> Sequence[Page[Unit | Household]]:
         pages = await store.children_many(requests)
         return [page or Page([], False, 0, None) for page in pages]
+
+    async def load_subtrees(requests: list[SubtreeRequest]) -> Sequence[None]:
+        for tree in await store.subtrees_many(requests):
+            if tree is not None:
+                loaders.children.prime_many(tree.pages)
+                loaders.counts.prime_many(tree.figures)
+        return [None] * len(requests)
 
     async def load_counts(ids: list[str]) -> Sequence[Counts]:
         return [counts or Counts() for counts in await store.counts_many(ids)]
@@ -88,10 +100,14 @@ def make_loaders(store: OrgView) -> Loaders:
     async def load_member_history(ids: list[str]) -> Sequence[list[CoverRecord]]:
         return [rows or [] for rows in await store.member_history_many(ids)]
 
-    return Loaders(
+    async def load_service_steps(ids: list[str]) -> Sequence[list[ServiceStep]]:
+        return [rows or [] for rows in await store.service_steps_many(ids)]
+
+    loaders = Loaders(
         node=DataLoader(load_nodes),
         ancestors=DataLoader(load_ancestors),
         children=DataLoader(load_children),
+        subtrees=DataLoader(load_subtrees),
         counts=DataLoader(load_counts),
         member_households=DataLoader(load_member_households),
         household_members=DataLoader(load_household_members),
@@ -99,4 +115,6 @@ def make_loaders(store: OrgView) -> Loaders:
         roster=DataLoader(load_rosters),
         household_history=DataLoader(load_household_history),
         member_history=DataLoader(load_member_history),
+        service_steps=DataLoader(load_service_steps),
     )
+    return loaders

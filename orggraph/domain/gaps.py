@@ -8,9 +8,10 @@ query each on Neo4j); this module only says what they are and how they are repor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
+from orggraph.domain.entities import Node
 from orggraph.domain.policy import Policy
 
 
@@ -53,7 +54,9 @@ class Gap:
     `unit_path` is the chain of unit names from the street down to the unit the gap belongs to
     (for a household its building group; for a cadre the community they registered with, or
     else the building group of their first household). `value` is the figure that falls short:
-    households covered, points earned, or None where nothing is counted.
+    households covered, points earned, or None where nothing is counted. `subject` is the
+    household, cadre or unit itself, read with the gap so that showing it costs no second read
+    (None where a store did not bring it; not compared: it is the node under `subject_id`).
     """
 
     kind: GapKind
@@ -63,6 +66,7 @@ class Gap:
     unit_path: tuple[str, ...]
     value: int | None
     reason: str
+    subject: Node | None = field(default=None, compare=False)
 
 
 def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:

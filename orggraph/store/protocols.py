@@ -48,7 +48,14 @@ from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.domain.service import ServiceCommand, ServiceFilter, ServiceRequest, ServiceStep
-from orggraph.store.values import DEFAULT_PAGE_SIZE, Changes, ChildrenRequest, CoverageSummary
+from orggraph.store.values import (
+    DEFAULT_PAGE_SIZE,
+    Changes,
+    ChildrenRequest,
+    CoverageSummary,
+    Subtree,
+    SubtreeRequest,
+)
 
 
 class BatchedReads(Protocol):
@@ -78,6 +85,17 @@ class BatchedReads(Protocol):
 
     async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
         """Figures for the subtree rooted at each unit or household (None: the whole city)."""
+        ...
+
+    async def subtrees_many(self, requests: Sequence[SubtreeRequest]) -> list[Subtree | None]:
+        """Pages of children down several levels from each parent, with the children's
+        figures on the levels that ask, in one read: what a dashboard's nested tree needs.
+
+        Every page equals `children_many`'s answer for its request and every figure
+        `counts_many`'s; below depth 0 only the children on a page (not the one more that
+        tells a next page exists) have their children read. At most MAX_SUBTREE_LEVELS levels.
+        None for a parent that names no unit or household.
+        """
         ...
 
     async def member_households_many(

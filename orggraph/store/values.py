@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orggraph.domain.entities import Counts, Household, Unit
+from orggraph.domain.entities import Counts, Household, Page, Unit
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -58,3 +58,42 @@ class CoverageSummary:
 
     counts: Counts
     rows: list[CoverageRow]
+
+
+MAX_SUBTREE_LEVELS = 3
+"""How many levels of children one subtree read goes down (a community's branches, their
+building groups and those groups' households): deeper asks are read again from there."""
+
+
+@dataclass(frozen=True)
+class LevelRequest:
+    """What a nested `children` asks at one depth: which page of each node's children, and
+    whether every child's figures are wanted too."""
+
+    first: int = DEFAULT_PAGE_SIZE
+    after: str | None = None
+    figures: bool = False
+
+
+@dataclass(frozen=True)
+class SubtreeRequest:
+    """Pages of children several levels down from `parent_id`, in one read: `levels[0]` pages
+    the parent's children, `levels[1]` the children of each child on that page, and so on."""
+
+    parent_id: str
+    levels: tuple[LevelRequest, ...]
+
+    def page_request(self, parent_id: str, depth: int) -> ChildrenRequest:
+        """The `children` request that the page of `parent_id` at `depth` answers."""
+        level = self.levels[depth]
+        return ChildrenRequest(parent_id, level.first, level.after)
+
+
+@dataclass(frozen=True)
+class Subtree:
+    """What a subtree read found: every page under the `children` request it answers (each
+    equal to `children_many`'s answer), and the figures of the children on every level that
+    asked for them (each equal to `counts_many`'s)."""
+
+    pages: dict[ChildrenRequest, Page[Unit | Household]]
+    figures: dict[str, Counts]

@@ -1,6 +1,7 @@
 // Coverage gaps inside a scope (the whole city when $scope_id is null), of the asked kinds, by
 // kind then subject id: how many of each kind, and one page after the cursor, each gap with the
-// subject's name, the unit it belongs to and that unit's names from the street down.
+// subject (its name, and the node as get_nodes gives it), the unit it belongs to and that
+// unit's names from the street down.
 // Kinds by rank: 0 household no cadre covers; 1 cadre covering some households but fewer than
 // $min_households; 2 cadre covering more than $max_households; 3 registered cadre covering
 // none; 4 building group without a central household; 5 unit without children; 6 cadre with
@@ -90,6 +91,13 @@ CALL (page) {
   RETURN collect(gap {
     .*,
     name: subject.name,
+    subject: subject {
+      .id, .name, .level, .address, .phone, .central,
+      labels: labels(subject),
+      parent_id: head([(parent)-[:HAS_CHILD]->(subject) | parent.id]),
+      work_unit_id: head([(subject)-[:FROM_UNIT]->(unit) | unit.id]),
+      community_id: head([(subject)-[:REPORTED_TO]->(community) | community.id])
+    },
     unit_id: home.id,
     unit_path: head(COLLECT {
       MATCH path = (top)-[:HAS_CHILD*0..]->(home)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from orggraph.domain.entities import Counts, Household, Page, Unit
 from orggraph.store.protocols import GraphStore
-from orggraph.store.values import ChildrenRequest
+from orggraph.store.values import ChildrenRequest, LevelRequest, SubtreeRequest
 
 from .city import HAND_COUNTS, City
 from .helpers import figures, ids
@@ -125,3 +126,70 @@ async def test_batched_reads_are_about_one_kind(store: GraphStore, city: City) -
     assert await store.counts_many(["m1"]) == [None]
     assert await store.member_households_many(["h01"]) == [None]
     assert await store.household_members_many(["m1"]) == [None]
+
+
+async def _level_by_level(
+    store: GraphStore, request: SubtreeRequest
+) -> tuple[dict[ChildrenRequest, Page[Unit | Household]], dict[str, Counts]]:
+    """What `children_many` and `counts_many` answer for every page and figure a subtree
+    read covers."""
+    pages: dict[ChildrenRequest, Page[Unit | Household]] = {}
+    figures: dict[str, Counts] = {}
+    parents = [request.parent_id]
+    for depth, level in enumerate(request.levels):
+        asked = [request.page_request(parent, depth) for parent in parents]
+        found = await store.children_many(asked)
+        children = [child for page in found if page is not None for child in page.items]
+        pages.update((key, page) for key, page in zip(asked, found, strict=True) if page)
+        if level.figures:
+            counted = await store.counts_many([child.id for child in children])
+            figures.update(
+                (child.id, counts)
+                for child, counts in zip(children, counted, strict=True)
+                if counts
+            )
+        parents = [child.id for child in children]
+    return pages, figures
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        # A street, two levels, figures on the second: a dashboard's tree.
+        SubtreeRequest("s1", (LevelRequest(), LevelRequest(figures=True))),
+        # Three levels down to households, small pages (the one more is not read below).
+        SubtreeRequest(
+            "c1", (LevelRequest(1), LevelRequest(2, figures=True), LevelRequest(3, figures=True))
+        ),
+        # A page after a cursor, figures on the first level only.
+        SubtreeRequest("g5", (LevelRequest(2, "h15", figures=True),)),
+        # A household's children: known, none; a branch without building groups.
+        SubtreeRequest("h14", (LevelRequest(), LevelRequest())),
+        SubtreeRequest("b5", (LevelRequest(figures=True), LevelRequest(figures=True))),
+    ],
+)
+async def test_subtrees_many_answers_like_children_and_counts(
+    store: GraphStore, city: City, request_: SubtreeRequest
+) -> None:
+    (tree,) = await store.subtrees_many([request_])
+    assert tree is not None
+    pages, figures_found = await _level_by_level(store, request_)
+    assert tree.pages == pages
+    assert tree.figures == figures_found
+
+
+async def test_subtrees_many_in_the_order_asked(store: GraphStore, city: City) -> None:
+    two_levels = (LevelRequest(), LevelRequest(figures=True))
+    asked = [SubtreeRequest(i, two_levels) for i in ("c2", "x-missing", "m1", "c1")]
+    found = await store.subtrees_many(asked)
+    assert found[1] is None and found[2] is None
+    pages = [
+        tree.pages[ChildrenRequest(r.parent_id)]
+        for r, tree in zip(asked, found, strict=True)
+        if tree
+    ]
+    assert pages == [
+        await store.children("c2"),
+        await store.children("c1"),
+    ]
+    assert await store.subtrees_many([]) == []

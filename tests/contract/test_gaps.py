@@ -240,3 +240,12 @@ async def test_gap_counts_list_every_kind(store: GraphStore, city: City) -> None
 async def test_gap_counts_refuse_an_unknown_scope(store: GraphStore, city: City) -> None:
     async with rejected(store, city, UnknownIdError, "x-missing"):
         await store.gap_counts("x-missing", POLICY, 2024)
+
+
+async def test_gaps_carry_their_subject(store: GraphStore, city: City) -> None:
+    """Each gap brings the household, cadre or unit it is about, as a node read gives it, so
+    showing it costs no second read."""
+    page = await store.gaps(None, ALL_KINDS, POLICY, 2024, first=500)
+    subjects = [gap.subject for gap in page.items]
+    assert subjects == await store.get_nodes([gap.subject_id for gap in page.items])
+    assert {type(subject).__name__ for subject in subjects} == {"Household", "Member", "Unit"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from orggraph.domain.entities import Node
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.kinds import NodeKind
 from orggraph.domain.levels import Level
@@ -78,8 +79,11 @@ def _points_in(state: GraphState, member_id: str, year: int) -> int:
 # -- describing one gap ------------------------------------------------------------------------
 
 
-def describe(state: GraphState, key: GapKey, policy: Policy, year: int) -> Gap:
-    """The full gap: the subject's name, the unit it belongs to with its path, and why."""
+def describe(
+    state: GraphState, key: GapKey, policy: Policy, year: int, subject: Node | None
+) -> Gap:
+    """The full gap: the subject (as the store reads it), its name, the unit it belongs to
+    with its path, and why."""
     kind = _KINDS[key.rank]
     unit_id = _home_unit(state, key.subject_id)
     return Gap(
@@ -90,6 +94,7 @@ def describe(state: GraphState, key: GapKey, policy: Policy, year: int) -> Gap:
         unit_path=_path(state, unit_id),
         value=key.value,
         reason=gap_reason(kind, key.value, policy, year),
+        subject=subject,
     )
 
 

@@ -82,12 +82,15 @@ from orggraph.store.memory.state import (
 )
 from orggraph.store.rosters import roster_of
 from orggraph.store.single import SingleReads
+from orggraph.store.subtrees import read_subtrees
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
     Changes,
     ChildrenRequest,
     CoverageRow,
     CoverageSummary,
+    Subtree,
+    SubtreeRequest,
     clamp_page_size,
 )
 
@@ -603,6 +606,10 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
             for r in requests
         ]
 
+    async def subtrees_many(self, requests: Sequence[SubtreeRequest]) -> list[Subtree | None]:
+        """Level by level over the reads above: in memory they cost nothing to repeat."""
+        return await read_subtrees(self, requests)
+
     async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
         """Each walks its subtree once; the answer is kept until the next write."""
         return [
@@ -783,7 +790,9 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
                 keys, parse_gap_cursor(after), key=lambda k: (k.rank, k.subject_id)
             )
         page = keys[start : start + clamp_page_size(first)]
-        items = [describe(self._state, key, policy, year) for key in page]
+        items = [
+            describe(self._state, key, policy, year, self._node(key.subject_id)) for key in page
+        ]
         has_next = start + len(page) < len(keys)
         return Page(items, has_next, len(keys), gap_cursor(items[-1]) if items else after)
 

@@ -32,7 +32,14 @@ from orggraph.domain.entities import (
 from orggraph.domain.gaps import Gap, GapKind, gap_reason
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
-from orggraph.store.values import Changes, ChildrenRequest, clamp_page_size
+from orggraph.store.neo4j.figures import Figures
+from orggraph.store.values import (
+    Changes,
+    ChildrenRequest,
+    Subtree,
+    SubtreeRequest,
+    clamp_page_size,
+)
 
 Row = dict[str, Any]
 """One element of a query's `$rows` parameter."""
@@ -211,6 +218,20 @@ def children_page(
     )
 
 
+def subtree_from(pages: Sequence[Mapping[str, Any]], request: SubtreeRequest) -> Subtree:
+    """A subtree read's answer from its `subtrees_many` pages (each as `children_page` makes
+    it) and the figures its children carry."""
+    found: dict[ChildrenRequest, Page[Unit | Household]] = {}
+    figures: dict[str, Counts] = {}
+    for row in pages:
+        key = request.page_request(row["parent_id"], row["depth"])
+        found[key] = children_page(row, key)
+        for child in row["page"][: clamp_page_size(key.first)]:
+            if child["figures"] is not None:
+                figures[child["id"]] = Figures.of(child["figures"]).counts()
+    return Subtree(found, figures)
+
+
 def tree_node_from(props: Props) -> Unit | Household:
     """A unit or a household (a child in the tree) from a node map with `labels`."""
     return household_from(props) if "Household" in props["labels"] else unit_from(props)
@@ -335,6 +356,7 @@ def gap_from(props: Props, policy: Policy, year: int) -> Gap:
         unit_path=tuple(props["unit_path"] or ()),
         value=value,
         reason=gap_reason(kind, value, policy, year),
+        subject=node_from(props["subject"]),
     )
 
 

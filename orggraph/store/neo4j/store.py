@@ -70,10 +70,14 @@ from orggraph.store.rosters import roster_of
 from orggraph.store.single import SingleReads
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
+    MAX_SUBTREE_LEVELS,
     Changes,
     ChildrenRequest,
     CoverageRow,
     CoverageSummary,
+    LevelRequest,
+    Subtree,
+    SubtreeRequest,
     clamp_page_size,
 )
 
@@ -459,6 +463,30 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
             for i, r in enumerate(requests)
         ]
 
+    async def subtrees_many(self, requests: Sequence[SubtreeRequest]) -> list[Subtree | None]:
+        """One query for every level and figure (`subtrees_many.cypher`)."""
+        if not requests:
+            return []
+        asked = [
+            {
+                "parent_id": r.parent_id,
+                "levels": [
+                    {
+                        "first": clamp_page_size(level.first),
+                        "after": _level_after(level),
+                        "figures": level.figures,
+                    }
+                    for level in r.levels[:MAX_SUBTREE_LEVELS]
+                ],
+            }
+            for r in requests
+        ]
+        found = {row["index"]: row for row in await self.db.found("subtrees_many", requests=asked)}
+        return [
+            records.subtree_from(found[i]["pages"], r) if i in found else None
+            for i, r in enumerate(requests)
+        ]
+
     async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
         """The city's figures (scope None) and each scope's, as kept (`figures`)."""
         city = (await self._figures.city()).counts() if None in scope_ids else None
@@ -736,6 +764,10 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
 
 def _counts_of(figures: Figures | None) -> Counts | None:
     return figures.counts() if figures is not None else None
+
+
+def _level_after(level: LevelRequest) -> str | None:
+    return parse_id_cursor(level.after, "children") if level.after is not None else None
 
 
 def _children_after(request: ChildrenRequest) -> str | None:
