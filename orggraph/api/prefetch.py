@@ -66,11 +66,21 @@ def subtree_levels(info: Info, request: ChildrenRequest) -> tuple[LevelRequest, 
         nested = next((f for node in nodes for f in _fields(node, "children")), None)
         if nested is None:
             break
-        asked_first, asked_after = nested.arguments.get("first"), nested.arguments.get("after")
-        first = clamp_page_size(asked_first if isinstance(asked_first, int) else DEFAULT_PAGE_SIZE)
+        first = clamp_page_size(_page_size(nested.arguments.get("first")))
+        asked_after = nested.arguments.get("after")
         after = asked_after if isinstance(asked_after, str) else None
         field = nested
     return tuple(levels)
+
+
+def _page_size(value: object) -> int:
+    """A `first` argument as strawberry hands it over: an int from a variable, the literal's
+    text from the document, or nothing (the default)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return DEFAULT_PAGE_SIZE
 
 
 def _fields(selection: Selection, *names: str) -> Iterator[SelectedField]:

@@ -162,3 +162,42 @@ async def test_a_scoped_organiser_reads_a_node_once(store: GraphStore) -> None:
     made, data = await _store_calls(store, NODE_NAME, "S0-C0-B0-G0-H0", outsider)
     assert data["node"] is None
     assert made == 2
+
+
+TREE = """query($id: ID!) { node(id: $id) { ... on OrgUnit { children { edges { node { id
+  ... on OrgUnit { coverage children(first: 10) { edges { node { id counts { households } }
+  } } } } } } } } }"""
+UNCOVERED_PAGE = """{ coverageGaps(kinds: [UNCOVERED_HOUSEHOLD]) { edges { node { subjectId
+  ... on UncoveredHouseholdGap { household { id name address } } } } } }"""
+
+
+async def test_a_tree_and_its_figures_in_one_read(store: GraphStore) -> None:
+    """A street's communities, their branches and every figure asked: the street's node read
+    and one subtree read, however wide the tree (not a read per level plus one per figure)."""
+    made = []
+    for width in (2, 5):
+        await store.clear()
+        await _build_city(store, width)
+        sent_before = getattr(store, "queries_sent", None)
+        calls, data = await _store_calls(store, TREE, "S0")
+        communities = data["node"]["children"]["edges"]
+        assert len(communities) == width
+        branches = [b["node"] for c in communities for b in c["node"]["children"]["edges"]]
+        assert [b["counts"]["households"] for b in branches] == [3] * (2 * width)
+        assert all(c["node"]["coverage"] == 1.0 for c in communities)
+        sent = -1 if sent_before is None else store.queries_sent - sent_before  # type: ignore[attr-defined]
+        made.append((calls, sent))
+    assert made[0] == made[1]
+    assert made[0][0] == 2
+    assert made[0][1] in (-1, 2)
+
+
+async def test_gap_items_carry_their_subject(store: GraphStore) -> None:
+    """An uncovered household's gap brings the household: the page is one store read, and the
+    household shown is the one a node read gives."""
+    await _build_city(store, 2)
+    await store.upsert_households([Household("S0-C0-B0-G0-H9", "独户", "S0-C0-B0-G0", "1-1")])
+    calls, data = await _store_calls(store, UNCOVERED_PAGE, "unused")
+    (gap,) = data["coverageGaps"]["edges"]
+    assert gap["node"]["household"] == {"id": "S0-C0-B0-G0-H9", "name": "独户", "address": "1-1"}
+    assert calls == 1
