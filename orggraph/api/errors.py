@@ -108,7 +108,13 @@ def label_parse_failure(error: GraphQLError) -> None:
 
 def _labelled(error: GraphQLError, cause: BaseException) -> GraphQLError:
     if isinstance(cause, OrgGraphError):
-        error.extensions = {**(error.extensions or {}), "code": cause.code, "ids": list(cause.ids)}
+        details = getattr(cause, "details", {})  # e.g. an illegal transition's two states
+        error.extensions = {
+            **(error.extensions or {}),
+            "code": cause.code,
+            "ids": list(cause.ids),
+            **details,
+        }
         return error
     log.error("internal error at %s", error.path, exc_info=cause)
     return GraphQLError(

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 
 from orggraph.api.context import Info
+from orggraph.api.service_roots import ServiceMutation
 from orggraph.api.types import (
     AssignmentMode,
     Household,
@@ -92,7 +93,7 @@ IdArg = Annotated[strawberry.ID, strawberry.argument(description="Id of the unit
 
 
 @strawberry.type
-class Mutation:
+class Mutation(ServiceMutation):
     @strawberry.mutation(description="Add a street, community, branch or building group.")
     async def create_unit(self, info: Info, input: CreateUnitInput) -> OrgNode:
         unit = entities.Unit(

@@ -23,6 +23,7 @@ from orggraph.api.prefetch import (
     prefetch_member_households,
     selects,
 )
+from orggraph.api.service_roots import ServiceQuery
 from orggraph.api.types import (
     Counts,
     Household,
@@ -108,7 +109,7 @@ class WorkUnitConnection:
 
 
 @strawberry.type
-class Query:
+class Query(ServiceQuery):
     @strawberry.field(description="The orggraph version serving this API.")
     def version(self) -> str:
         return __version__
