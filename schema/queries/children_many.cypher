@@ -3,8 +3,9 @@
 // Parameters: $requests, a list of {parent_id, after (the last id of the previous page, or null),
 // first (page size)}.
 // Returns one list, `found`, with an entry per request (by its index in the list): the number of
-// children and up to first + 1 of them (one more tells a next page exists). No entry for a
-// parent_id that names no unit or household, nor for the streets of an empty city.
+// children and up to first + 1 of them (one more tells a next page exists); only those are
+// read beyond their ids. No entry for a parent_id that names no unit or household, nor for
+// the streets of an empty city.
 // In Neo4j Browser: :param requests => [{parent_id: 'g5', after: null, first: 3}]
 UNWIND range(0, size($requests) - 1) AS index
 WITH index, $requests[index] AS request
@@ -20,11 +21,14 @@ CALL (request) {
 }
 WITH index, request, parent_id, child
 ORDER BY child.id
-WITH index, request,
-     collect(child {.id, .name, .level, .address, .phone, .central, labels: labels(child), parent_id: parent_id}) AS children
+WITH index, request, parent_id, collect(child) AS children
+WITH index, request, parent_id, size(children) AS total,
+     [child IN children WHERE request.after IS NULL OR child.id > request.after]
+       [0..request.first + 1] AS page
 RETURN collect({
   index: index,
-  total: size(children),
-  page: [child IN children WHERE request.after IS NULL OR child.id > request.after]
-    [0..request.first + 1]
+  total: total,
+  page: [child IN page | child {
+    .id, .name, .level, .address, .phone, .central, labels: labels(child), parent_id: parent_id
+  }]
 }) AS found
