@@ -5,9 +5,10 @@ holds the chain of units above the scope and above every exported cadre's commun
 parent and community it names is in it. Export, import into an empty store and export again
 gives the same files.
 
-What a scope holds: its units and households; the assignments of those households; the
-cadres covering them and the cadres registered with a community inside the scope; those
-cadres' work units and points entries.
+What a scope holds: its units and households; the assignments of those households, current
+and ended (the history); the cadres covering them, the cadres of their ended covers and the
+cadres registered with a community inside the scope; those cadres' work units and points
+entries. The whole city's export also holds the ended covers of removed households.
 
 The store is read through the `GraphReader` protocol alone, a page or a batch at a time:
 `children_many` walks the tree, `household_members_many` gives the cadres and assignments,
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
+from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import (
     Assignment,
     Household,
@@ -55,6 +57,7 @@ class _Collector:
         self.households: dict[str, Household] = {}
         self.members: dict[str, Member] = {}
         self.assignments: list[Assignment] = []
+        self.history: dict[tuple[object, ...], CoverRecord] = {}
 
     async def tree(self, scope_id: str | None) -> None:
         """Every unit and household under the scope (the whole city when None), the scope too."""
@@ -124,6 +127,27 @@ class _Collector:
                 if isinstance(node, Member):
                     self.members[node.id] = node
 
+    async def ended_covers(self, scope_id: str | None) -> None:
+        """The ended covers of the collected households (for the city, of every collected
+        cadre too, which reaches removed households), and the cadres they name."""
+        household_ids = sorted(self.households)
+        for chunk in _chunks(household_ids):
+            for records in await self.store.household_history_many(chunk):
+                self._keep_ended(records or [])
+        if scope_id is None:
+            for chunk in _chunks(sorted(self.members)):
+                for records in await self.store.member_history_many(chunk):
+                    self._keep_ended(records or [])
+        named = {r.member_id for r in self.history.values()}
+        named |= {r.to_member_id for r in self.history.values() if r.to_member_id}
+        for chunk in _chunks(sorted(named - set(self.members))):
+            for node in await self.store.get_nodes(chunk):
+                if isinstance(node, Member):
+                    self.members[node.id] = node
+
+    def _keep_ended(self, records: Iterable[CoverRecord]) -> None:
+        self.history.update((r.key, r) for r in records if r.ended is not None)
+
     async def work_units(self) -> list[WorkUnit]:
         wanted = sorted({m.work_unit_id for m in self.members.values() if m.work_unit_id})
         found: list[WorkUnit] = []
@@ -171,6 +195,7 @@ async def export_ledger(
     await collector.coverage()
     if scope_id is None or scope_id in collector.units:
         await collector.idle_members(scope_id)
+    await collector.ended_covers(scope_id)
     await collector.chains(scope_id)
     years = (
         points_years if points_years is not None else default_points_years(collector.assignments)
@@ -182,5 +207,6 @@ async def export_ledger(
         members=list(collector.members.values()),
         assignments=collector.assignments,
         points=await collector.points(years),
+        history=list(collector.history.values()),
     )
     return ledger.canonical()

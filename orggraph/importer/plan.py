@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TypeVar
 
+from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import Mode, Node, PointsEntry
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
@@ -69,4 +70,17 @@ async def plan_changes(
             for entries in await store.member_points_many(chunk, year):
                 points.update((entry.id, entry) for entry in entries or [])
     plan[Kind.POINTS] = _tally(((p.id, p) for p in ledger.points), points)
+    plan[Kind.ASSIGNMENTS] += await _plan_history(ledger, store, stored, batch)
     return plan
+
+
+async def _plan_history(
+    ledger: Ledger, store: GraphReader, stored: Mapping[str, Node], batch: int
+) -> Changes:
+    """Ended covers the store keeps already, by key, against the ledger's."""
+    kept: dict[tuple[object, ...], CoverRecord] = {}
+    cadres = sorted({r.member_id for r in ledger.history if r.member_id in stored})
+    for chunk in _chunks(cadres, batch):
+        for records in await store.member_history_many(chunk):
+            kept.update((r.key, r) for r in records or [] if r.ended is not None)
+    return _tally(((r.key, r) for r in ledger.history), kept)

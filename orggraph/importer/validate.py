@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from orggraph.domain.cadres import EndReason
 from orggraph.domain.entities import Node
 from orggraph.domain.kinds import (
     A_HOUSEHOLD,
@@ -181,6 +182,29 @@ class _Checker:
                 pairs[pair] = assignment_row.where
         for points_row in parsed.points:
             self.expect(points_row.where, "member_id", points_row.value.member_id, A_MEMBER)
+        self.check_history()
+
+    def check_history(self) -> None:
+        """Ended covers name a cadre, a household (unless it ended because the household was
+        removed, when it may be gone) and their successor; each appears once."""
+        seen: dict[tuple[object, ...], Location] = {}
+        for row in self.parsed.history:
+            record = row.value
+            self.expect(row.where, "member_id", record.member_id, A_MEMBER)
+            removed = record.reason is EndReason.HOUSEHOLD_REMOVED
+            if not removed or self.known(record.household_id) is not None:
+                self.expect(row.where, "household_id", record.household_id, A_HOUSEHOLD)
+            if record.to_member_id is not None:
+                self.expect(row.where, "transferred_to", record.to_member_id, A_MEMBER)
+            if record.key in seen:
+                self.problem(
+                    row.where,
+                    "ended",
+                    f"duplicate ended cover: {record.member_id} covering {record.household_id} "
+                    f"from {record.since} to {record.ended} is already at {seen[record.key]}",
+                )
+            else:
+                seen[record.key] = row.where
 
 
 def referenced_ids(parsed: ParsedLedger) -> list[str]:
@@ -199,6 +223,11 @@ def referenced_ids(parsed: ParsedLedger) -> list[str]:
     for assignment_row in parsed.assignments:
         ids += (assignment_row.value.member_id, assignment_row.value.household_id)
     ids += (row.value.member_id for row in parsed.points)
+    for history_row in parsed.history:
+        record = history_row.value
+        ids += (record.member_id, record.household_id)
+        if record.to_member_id is not None:
+            ids.append(record.to_member_id)
     return ids
 
 

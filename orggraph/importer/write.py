@@ -39,7 +39,7 @@ def write_order(ledger: Ledger, store: BulkWriter) -> list[tuple[Kind, Sequence[
 
     Work units before the cadres sent by them; units street first (a parent precedes its
     children, in the same batch or an earlier one); households before assignments; cadres
-    before their assignments and points.
+    before their assignments and points; ended covers (counted with the assignments) last.
     """
     canonical = ledger.canonical()
     return [
@@ -49,6 +49,7 @@ def write_order(ledger: Ledger, store: BulkWriter) -> list[tuple[Kind, Sequence[
         (Kind.MEMBERS, canonical.members, store.upsert_members),
         (Kind.ASSIGNMENTS, canonical.assignments, store.assign_many),
         (Kind.POINTS, canonical.points, store.record_points_many),
+        (Kind.ASSIGNMENTS, canonical.history, store.record_history_many),
     ]
 
 
@@ -79,7 +80,7 @@ async def write_to_store(
                     rows[start : start + batch_size] for start in range(0, len(rows), batch_size)
                 ]
                 width = 1 if kind in IN_ORDER else jobs
-                changes[kind] = await _write_batches(batches, bulk, width, bar)
+                changes[kind] += await _write_batches(batches, bulk, width, bar)
     return changes
 
 

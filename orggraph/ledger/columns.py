@@ -111,6 +111,15 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("household_id", "户编号", ("住户编号", "household")),
         Column("mode", "包保方式", ("联户方式", "方式")),
         Column("since", "起始日期", ("包保日期", "开始日期", "date")),
+        Column("ended", "结束日期", ("终止日期", "end_date"), required=False, blank_ok=True),
+        Column("end_reason", "结束原因", ("终止原因",), required=False, blank_ok=True),
+        Column(
+            "transferred_to",
+            "接替党员编号",
+            ("接替人编号", "to_member_id"),
+            required=False,
+            blank_ok=True,
+        ),
     ),
     Kind.POINTS: (
         _ID,
@@ -120,6 +129,9 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("reason", "事由", ("积分事由", "原因"), required=False, blank_ok=True),
     ),
 }
+
+HISTORY_COLUMNS = frozenset({"ended", "end_reason", "transferred_to"})
+"""The assignment columns of an ended cover (the history): written only when a ledger has one."""
 
 _PART_SUFFIX = re.compile(r"^(?P<stem>.+?)(?:[ _-]?(?P<part>\d+)|\s*\((?P<paren>\d+)\))$")
 

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import Assignment, Household, Member, PointsEntry, Unit, WorkUnit
 from orggraph.domain.levels import UNIT_LEVELS
 
@@ -69,12 +70,15 @@ class Ledger:
     members: list[Member] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     points: list[PointsEntry] = field(default_factory=list)
+    history: list[CoverRecord] = field(default_factory=list)
+    """Ended covers: assignment rows with an end date."""
 
     def canonical(self) -> Ledger:
         """The same rows in the one order the writer uses, so equal ledgers give equal files.
 
         Units go streets first, then level by level, so a parent always precedes its children;
-        everything else goes by id (assignments by cadre, then household).
+        everything else goes by id (assignments by cadre, then household; ended covers by
+        cadre, household, start and end).
         """
         return Ledger(
             units=sorted(self.units, key=lambda unit: (unit.level.value, unit.id)),
@@ -83,6 +87,7 @@ class Ledger:
             members=sorted(self.members, key=lambda member: member.id),
             assignments=sorted(self.assignments, key=lambda a: (a.member_id, a.household_id)),
             points=sorted(self.points, key=lambda entry: entry.id),
+            history=sorted(self.history, key=lambda r: r.key),
         )
 
     def figures(self) -> dict[str, Any]:
@@ -114,6 +119,7 @@ class Ledger:
             + len(self.members)
             + len(self.assignments)
             + len(self.points)
+            + len(self.history)
         )
 
 
@@ -127,6 +133,7 @@ class ParsedLedger:
     members: list[Row[Member]] = field(default_factory=list)
     assignments: list[Row[Assignment]] = field(default_factory=list)
     points: list[Row[PointsEntry]] = field(default_factory=list)
+    history: list[Row[CoverRecord]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)
     """Ids of rows that failed to parse: references to them are not reported a second time."""
@@ -147,4 +154,5 @@ class ParsedLedger:
             members=[row.value for row in self.members],
             assignments=[row.value for row in self.assignments],
             points=[row.value for row in self.points],
+            history=[row.value for row in self.history],
         )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from orggraph.domain.cadres import CoverRecord, EndReason
 from orggraph.domain.entities import (
     Assignment,
     Household,
@@ -29,7 +30,14 @@ from orggraph.domain.levels import Level
 from orggraph.ledger.columns import IGNORED_COLUMNS, Column, Kind, column_lookup, normalise_header
 from orggraph.ledger.model import Location, ParsedLedger, Problem, Row
 from orggraph.ledger.tables import LedgerSource, Table
-from orggraph.ledger.values import parse_date, parse_flag, parse_level, parse_mode, parse_points
+from orggraph.ledger.values import (
+    parse_date,
+    parse_end_reason,
+    parse_flag,
+    parse_level,
+    parse_mode,
+    parse_points,
+)
 
 T = TypeVar("T")
 
@@ -189,12 +197,25 @@ def _member(cells: _Cells) -> Member | None:
     return Member(member_id, name, phone, work_unit_id, community_id) if cells.ok else None
 
 
-def _assignment(cells: _Cells) -> Assignment | None:
+def _assignment(cells: _Cells) -> Assignment | CoverRecord | None:
+    """A current cover, or an ended one (the history) when the row has an end date; an
+    ended cover's reason defaults to a transfer when it names a successor, else unassigned."""
     member_id = cells.id(_A["member_id"], "member id")
     household_id = cells.id(_A["household_id"], "household id")
     mode = cells.checked(_A["mode"], parse_mode, Mode.UNIT)
     since = cells.checked(_A["since"], parse_date, _NO_DAY)
-    return Assignment(member_id, household_id, mode, since) if cells.ok else None
+    ended = cells.checked(_A["ended"], parse_date, None)
+    reason = cells.checked(_A["end_reason"], parse_end_reason, None)
+    to_member_id = cells.optional_id(_A["transferred_to"], "member id")
+    if not cells.ok:
+        return None
+    if ended is None:
+        if reason is not None or to_member_id is not None:
+            raise InvalidValueError("an end reason or successor needs an end date (ended)")
+        return Assignment(member_id, household_id, mode, since)
+    if reason is None:
+        reason = EndReason.TRANSFERRED if to_member_id else EndReason.UNASSIGNED
+    return CoverRecord(member_id, household_id, mode, since, ended, reason, to_member_id)
 
 
 def _in_points_range(text: str) -> int:
@@ -264,7 +285,9 @@ def _parse_table(table: Table, parsed: ParsedLedger) -> None:
             if len(parsed.problems) == found:
                 parsed.problems.append(Problem(where, exc.message))
             value = None
-        if value is not None:
+        if isinstance(value, CoverRecord):
+            parsed.history.append(Row(value, where))
+        elif value is not None:
             rows.append(Row(value, where))
         elif id_position is not None and id_position < len(texts) and texts[id_position]:
             parsed.broken_ids.add(texts[id_position])

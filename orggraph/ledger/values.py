@@ -12,6 +12,7 @@ import functools
 import re
 from datetime import date, datetime
 
+from orggraph.domain.cadres import EndReason
 from orggraph.domain.entities import Mode
 from orggraph.domain.levels import UNIT_LEVELS, Level
 
@@ -94,6 +95,37 @@ def parse_mode(text: str) -> Mode:
 
 def format_mode(mode: Mode, language: str) -> str:
     return _MODE_WORDS_ZH[mode] if language == "zh" else mode.value
+
+
+_END_WORDS_ZH = {
+    EndReason.UNASSIGNED: "取消包保",
+    EndReason.TRANSFERRED: "移交",
+    EndReason.HOUSEHOLD_REMOVED: "住户注销",
+    EndReason.CADRE_REMOVED: "党员退出",
+}
+_END_ALIASES = {
+    **{reason.value: reason for reason in EndReason},
+    **{word: reason for reason, word in _END_WORDS_ZH.items()},
+    "取消": EndReason.UNASSIGNED,
+    "转交": EndReason.TRANSFERRED,
+    "住户撤销": EndReason.HOUSEHOLD_REMOVED,
+}
+
+
+def parse_end_reason(text: str) -> EndReason:
+    """Why a cover ended: `unassigned` (取消包保), `transferred` (移交), `household_removed`
+    (住户注销) or `cadre_removed` (党员退出)."""
+    reason = _END_ALIASES.get(text.strip()) or _END_ALIASES.get(text.strip().lower())
+    if reason is None:
+        raise ValueError(
+            f"end reason {text!r} is not unassigned (取消包保), transferred (移交), "
+            "household_removed (住户注销) or cadre_removed (党员退出)"
+        )
+    return reason
+
+
+def format_end_reason(reason: EndReason, language: str) -> str:
+    return _END_WORDS_ZH[reason] if language == "zh" else reason.value
 
 
 @functools.lru_cache(maxsize=4096)

@@ -17,9 +17,15 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from orggraph.ledger.columns import Kind
+from orggraph.ledger.columns import HISTORY_COLUMNS, Column, Kind
 from orggraph.ledger.model import Ledger
-from orggraph.ledger.values import format_date, format_flag, format_level, format_mode
+from orggraph.ledger.values import (
+    format_date,
+    format_end_reason,
+    format_flag,
+    format_level,
+    format_mode,
+)
 
 LANGUAGES = ("en", "zh")
 MAX_SHEET_ROWS = 1_000_000
@@ -48,16 +54,31 @@ def _rows(ledger: Ledger, kind: Kind, language: str) -> Iterator[Cells]:
         for m in ledger.members:
             yield [m.id, m.name, m.phone, m.work_unit_id or "", m.community_id or ""]
     elif kind is Kind.ASSIGNMENTS:
+        ended = [""] * len(HISTORY_COLUMNS) if ledger.history else []
         for a in ledger.assignments:
             mode = format_mode(a.mode, language)
-            yield [a.member_id, a.household_id, mode, format_date(a.since)]
+            yield [a.member_id, a.household_id, mode, format_date(a.since), *ended]
+        for r in ledger.history:
+            mode = format_mode(r.mode, language)
+            reason = format_end_reason(r.reason, language) if r.reason else ""
+            end = format_date(r.ended) if r.ended else ""
+            cells = [r.member_id, r.household_id, mode, format_date(r.since), end, reason]
+            yield [*cells, r.to_member_id or ""]
     else:
         for p in ledger.points:
             yield [p.id, p.member_id, format_date(p.day), str(p.points), p.reason]
 
 
-def _header(kind: Kind, language: str) -> Cells:
-    return [column.header(language) for column in kind.columns]
+def _columns(kind: Kind, ledger: Ledger) -> list[Column]:
+    """A kind's columns; the history's only when the ledger has ended covers, so a ledger
+    without history is written as before it was kept."""
+    if ledger.history:
+        return list(kind.columns)
+    return [column for column in kind.columns if column.name not in HISTORY_COLUMNS]
+
+
+def _header(kind: Kind, ledger: Ledger, language: str) -> Cells:
+    return [column.header(language) for column in _columns(kind, ledger)]
 
 
 def _check_language(language: str) -> None:
@@ -79,7 +100,7 @@ def write_csv(ledger: Ledger, folder: Path, language: str = "en") -> list[Path]:
         path = folder / f"{kind.sheet_name(language)}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(_header(kind, language))
+            writer.writerow(_header(kind, canonical, language))
             writer.writerows(_rows(canonical, kind, language))
         written.append(path)
     return written
@@ -101,14 +122,14 @@ def write_xlsx(ledger: Ledger, path: Path, language: str = "en") -> Path:
     for kind in Kind:
         part = 1
         sheet = workbook.create_sheet(_sheet_title(kind, language, part))
-        sheet.append(_header(kind, language))
+        sheet.append(_header(kind, canonical, language))
         count = 0
         for cells in _rows(canonical, kind, language):
             if count == MAX_SHEET_ROWS:
                 part += 1
                 count = 0
                 sheet = workbook.create_sheet(_sheet_title(kind, language, part))
-                sheet.append(_header(kind, language))
+                sheet.append(_header(kind, canonical, language))
             sheet.append(cells)
             count += 1
     workbook.save(path)
