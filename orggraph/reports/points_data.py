@@ -15,18 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from orggraph.domain.entities import Member, PointsEntry, Unit
-from orggraph.domain.gaps import GapKind
+from orggraph.domain.entities import PointsEntry, Unit
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
-from orggraph.reports.gap_data import Progress, all_gaps
+from orggraph.reports.gap_data import Progress
+from orggraph.reports.rosters import roster_entries
 from orggraph.reports.scope import ReportError, Scope, resolve_scope, units_down_to
 from orggraph.store.protocols import OrgView
 from orggraph.store.values import MAX_PAGE_SIZE
-
-_EVERY_CADRE = Policy(min_yearly_points=2**31 - 1)
-"""A points minimum nobody reaches: under it, `CADRE_UNDER_POINTS` lists every cadre of the
-scope (by the gap rules' definition), which the protocol offers no other way to list."""
 
 
 @dataclass(frozen=True)
@@ -99,10 +95,7 @@ async def collect_points_report(
     data_as_of = datetime.now().astimezone()
     communities = await units_down_to(store, scope, Level.COMMUNITY)
     progress(f"listing the cadres of {len(communities):,} communit(ies)")
-    listed = await all_gaps(
-        store, scope_id, [GapKind.CADRE_UNDER_POINTS], _EVERY_CADRE, year, progress
-    )
-    members = await _members(store, [gap.subject_id for gap in listed])
+    members = [entry.member for entry in await roster_entries(store, scope_id, policy, year)]
     progress(f"reading the points of {len(members):,} cadre(s)")
     entries = await _points(store, [member.id for member in members], year)
     first, last = period_bounds(year, quarter)
@@ -123,15 +116,6 @@ async def collect_points_report(
     if by_community.get(None):
         groups.append(CommunityPoints(None, (), by_community[None]))
     return PointsReport(scope, year, quarter, policy, data_as_of, groups, store.name)
-
-
-async def _members(store: OrgView, member_ids: Sequence[str]) -> list[Member]:
-    """The cadres by id, in the order asked (ids come from the store, so all exist)."""
-    found: list[Member] = []
-    for start in range(0, len(member_ids), MAX_PAGE_SIZE):
-        nodes = await store.get_nodes(member_ids[start : start + MAX_PAGE_SIZE])
-        found.extend(node for node in nodes if isinstance(node, Member))
-    return found
 
 
 async def _points(store: OrgView, member_ids: Sequence[str], year: int) -> list[list[PointsEntry]]:
