@@ -1,9 +1,19 @@
-"""`orggraph serve`: open the configured store and run the API under uvicorn."""
+"""`orggraph serve`: open the configured store and run the API under uvicorn.
+
+uvicorn runs on uvloop with httptools' HTTP parser and without a log line per request (both
+cost more per request than a small query's own work; `--access-log` brings the line back).
+With several workers (Neo4j only) each process opens its own store: every cache the service
+keeps is either per request or checked against the data version kept in Neo4j, which every
+write raises, so the workers answer alike.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 import uvicorn
 
@@ -29,19 +39,136 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def serve(settings: Settings, print_admin_token: bool = False, demo: bool = False) -> None:
+WORKER_APP = "orggraph.serve:worker_app"
+"""What each of several worker processes imports and calls to make its app."""
+
+
+class WorkersError(ValueError):
+    """More worker processes asked for than the store can be served from."""
+
+
+def check_workers(store: str, workers: int) -> None:
+    """The embedded store lives in one process (one journal writer, data in its memory), so
+    it is served by one; Neo4j by as many as asked."""
+    if workers < 1:
+        raise WorkersError(f"--workers must be at least 1, got {workers}")
+    if workers > 1 and store != "neo4j":
+        raise WorkersError(
+            f"--workers {workers} needs the Neo4j store: the embedded store's data lives in "
+            "one process, which alone may write its journal, so it is served by one worker "
+            "(use --store neo4j, or leave --workers at 1)"
+        )
+
+
+def serve(
+    settings: Settings,
+    print_admin_token: bool = False,
+    demo: bool = False,
+    workers: int = 1,
+    access_log: bool = False,
+) -> None:
     """Run the service until interrupted.
 
     The store is opened before the port is bound, so a misconfigured store fails at once
     with its own message instead of at the first request; it is opened in the server's own
     event loop (the Neo4j driver must not change loops). The signing secret is created on
     first start; with `print_admin_token` a newcomer gets a week-long admin token at once, and
-    with `demo` an empty store first receives the generated Qianjiang city.
+    with `demo` an empty store first receives the generated Qianjiang city. With `workers`
+    above 1 (Neo4j only, `check_workers`) the store is opened once here to fail fast and load
+    the demo, then uvicorn starts the workers, each opening its own.
     """
-    asyncio.run(_serve(settings, print_admin_token, demo))
+    check_workers(settings.store, workers)
+    if workers == 1:
+        asyncio.run(_serve(settings, print_admin_token, demo, access_log))
+        return
+    asyncio.run(_prepare(settings, print_admin_token, demo))
+    os.environ["ORGGRAPH_STORE"] = settings.store  # the workers read their settings from it
+    uvicorn.run(
+        WORKER_APP,
+        factory=True,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **_uvicorn_options(access_log),
+    )
 
 
-async def _serve(settings: Settings, print_admin_token: bool, demo: bool) -> None:
+def _uvicorn_options(access_log: bool) -> dict[str, Any]:
+    return {"loop": "uvloop", "http": "httptools", "access_log": access_log}
+
+
+async def _prepare(settings: Settings, print_admin_token: bool, demo: bool) -> None:
+    """Before the workers start: the secret made, the options and the store checked, the
+    demo city loaded."""
+    secrets = load_secrets(settings.api.secret_file, create=True)
+    app_options(settings)
+    store = await open_store(settings)
+    try:
+        if demo:
+            from orggraph.demo import ensure_demo_city
+
+            await ensure_demo_city(store)
+    finally:
+        await store.close()
+    if print_admin_token:
+        _print_admin_token(secrets[0], f"http://{settings.host}:{settings.port}/graphql")
+
+
+Message = MutableMapping[str, Any]
+
+
+class _WorkerApp:
+    """One worker's app: at lifespan startup it opens the store in the worker's own event
+    loop and builds the service, which then runs its own lifespan (closing the store at the
+    end); a store that fails to open fails the worker's startup with the reason."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app: Callable[..., Awaitable[None]] | None = None
+
+    async def __call__(
+        self,
+        scope: Message,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if self.app is None and scope["type"] == "lifespan":
+            startup = await receive()
+            try:
+                self.app = await self._build()
+            except Exception as exc:  # any failure to open: the worker does not start
+                await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                return
+            replayed = False
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return startup
+                return await receive()
+
+            await self.app(scope, replay, send)
+            return
+        if self.app is None:
+            raise RuntimeError("request before the worker's store was opened")
+        await self.app(scope, receive, send)
+
+    async def _build(self) -> Callable[..., Awaitable[None]]:
+        secrets = load_secrets(self.settings.api.secret_file)
+        store = await open_store(self.settings)
+        app = create_app(store, self.settings.policy, secrets, app_options(self.settings))
+        settle_heap()
+        return app
+
+
+def worker_app() -> _WorkerApp:
+    """uvicorn's factory, called in each worker process: settings from the environment."""
+    return _WorkerApp(Settings.from_env())
+
+
+async def _serve(settings: Settings, print_admin_token: bool, demo: bool, access_log: bool) -> None:
     secrets = load_secrets(settings.api.secret_file, create=True)
     options = app_options(settings)
     store = await open_store(settings)
@@ -53,7 +180,13 @@ async def _serve(settings: Settings, print_admin_token: bool, demo: bool) -> Non
     settle_heap()
     if print_admin_token:
         _print_admin_token(secrets[0], f"http://{settings.host}:{settings.port}/graphql")
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        **_uvicorn_options(access_log),
+    )
     await uvicorn.Server(config).serve()
 
 

@@ -23,6 +23,7 @@ from orggraph.access import ScopedStore
 from orggraph.api.body_limit import BodyLimit
 from orggraph.api.context import Context
 from orggraph.api.graphiql import asset_routes, graphiql_page
+from orggraph.api.json_codec import FastJson
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
 from orggraph.api.rate_limit import RateLimit, RateLimiter
@@ -57,8 +58,8 @@ class AppOptions:
     """None: any valid document runs; otherwise only these (trusted.py)."""
 
 
-class _GraphQLApp(GraphQL[Context, None]):
-    """strawberry's ASGI app with our per-request context."""
+class _GraphQLApp(FastJson, GraphQL[Context, None]):
+    """strawberry's ASGI app with our per-request context and orjson (`json_codec`)."""
 
     def __init__(self, store: GraphStore, policy: Policy, options: AppOptions) -> None:
         super().__init__(

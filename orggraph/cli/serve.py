@@ -28,8 +28,22 @@ from orggraph.config import Settings
     is_flag=True,
     help="If the store is empty, first load the generated Qianjiang city (scale 1).",
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Worker processes (Neo4j store only; the embedded store is served by one).",
+)
+@click.option("--access-log", is_flag=True, help="Log a line per request (off by default).")
 def serve_command(
-    store: str | None, host: str | None, port: int | None, print_admin_token: bool, demo: bool
+    store: str | None,
+    host: str | None,
+    port: int | None,
+    print_admin_token: bool,
+    demo: bool,
+    workers: int,
+    access_log: bool,
 ) -> None:
     """Run the GraphQL API (GraphiQL at /graphql, /healthz, /readyz).
 
@@ -37,6 +51,7 @@ def serve_command(
     """
     from orggraph.api.trusted import ManifestError
     from orggraph.demo import DemoImportError
+    from orggraph.serve import WorkersError
     from orggraph.serve import serve as run_service
 
     settings = _settings()
@@ -50,8 +65,10 @@ def serve_command(
             ),
             print_admin_token,
             demo,
+            workers,
+            access_log,
         )
-    except (DemoImportError, ManifestError) as exc:
+    except (DemoImportError, ManifestError, WorkersError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
