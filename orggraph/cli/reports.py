@@ -28,9 +28,11 @@ from orggraph.reports.output import (
     format_for,
     write_gap_report,
     write_points_report,
+    write_units_report,
 )
 from orggraph.reports.points_data import collect_points_report
 from orggraph.reports.scope import ReportError
+from orggraph.reports.units_data import collect_units_report
 from orggraph.store import GraphStore
 from orggraph.store.protocols import OrgView
 
@@ -111,7 +113,8 @@ def _run(
 
 @click.group(name="report")
 def report_group() -> None:
-    """Reports to print, share and file: coverage gaps and the points publication.
+    """Reports to print, share and file: coverage gaps, the points publication and the
+    yearly feedback to work units.
 
     Both read the same store the API serves (ORGGRAPH_STORE, or --store) and give the same
     figures as the API's coverageSummary, gapCounts and coverageGaps. The policy (the
@@ -196,5 +199,41 @@ def points_command(
         write_points_report(report, chosen, lang, out)
         cadres = sum(len(group.cadres) for group in report.communities)
         _say(f"wrote {out} ({chosen}, {cadres:,} cadre(s), {report.source} store)")
+
+    _run(store_kind, token, scope_id, work)
+
+
+@report_group.command(name="units")
+@_common_options("Id of a street (or any unit) whose cadres are fed back (default: the city).")
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    required=True,
+    help="Calendar year of the points.",
+)
+def units_command(
+    scope_id: str | None,
+    fmt: Format | None,
+    lang: Lang,
+    out: Path,
+    store_kind: str | None,
+    token: str | None,
+    year: int,
+) -> None:
+    """Yearly feedback to work units (街道向单位一年一反馈): each unit's cadres and points.
+
+    Per work unit with cadres in the scope: its cadres with their community, the households
+    they cover there, their points for the year and whether they met the minimum; the unit's
+    totals (the API's WorkUnit.figures); and an overview of the units sorted by the share of
+    their cadres meeting the minimum. XLSX has the overview and the cadre lines; CSV the lines.
+
+    Example: orggraph report units --scope S01 --year 2022 --lang zh --out units.html
+    """
+    chosen = format_for(out, fmt)
+
+    async def work(store: OrgView, settings: Settings, scope_id: str | None) -> None:
+        report = await collect_units_report(store, scope_id, year, settings.policy, _say)
+        write_units_report(report, chosen, lang, out)
+        _say(f"wrote {out} ({chosen}, {len(report.units):,} work unit(s), {report.source} store)")
 
     _run(store_kind, token, scope_id, work)

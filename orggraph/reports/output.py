@@ -33,6 +33,13 @@ from orggraph.reports.tables import (
     gap_table,
     points_table,
 )
+from orggraph.reports.units_data import UnitsReport
+from orggraph.reports.units_render import (
+    cadres_table,
+    overview_table,
+    render_units_html,
+    units_json,
+)
 
 Format = Literal["html", "xlsx", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("html", "xlsx", "csv", "json")
@@ -73,6 +80,18 @@ def write_points_report(report: PointsReport, fmt: Format, lang: Lang, out: Path
         _write_text(out, _csv(points_table(report, lang)), bom=True)
     else:
         _write_xlsx(out, [points_table(report, lang)])
+
+
+def write_units_report(report: UnitsReport, fmt: Format, lang: Lang, out: Path) -> None:
+    """The yearly feedback to work units; CSV holds the cadre lines (XLSX adds the overview)."""
+    if fmt == "html":
+        _write_text(out, render_units_html(report, lang))
+    elif fmt == "json":
+        _write_text(out, json.dumps(units_json(report), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        _write_text(out, _csv(cadres_table(report, lang)), bom=True)
+    else:
+        _write_xlsx(out, [overview_table(report, lang), cadres_table(report, lang)])
 
 
 def _scope_json(scope: Scope) -> dict[str, Any]:
