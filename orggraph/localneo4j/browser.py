@@ -9,12 +9,16 @@ Why it works this way:
   ``orggraph/guide.html`` and ``orggraph/style.grass``. The jars stay untouched and shared, and
   the files are served at ``http://127.0.0.1:PORT/browser/orggraph/...`` by the server itself:
   no second web server, no cross-origin trouble.
-* neo4j.conf tells Browser to fetch both after connecting (``browser.post_connect_cmd``) and to
-  trust the server's own host for remote content (``browser.remote_content_hostname_whitelist``):
-  see ``browser_config``.
-* The guide is rendered from ``schema/browser/guide.html`` and the named queries in
-  ``schema/queries/`` at every start, so its ready queries are the very files the service runs;
-  a query whose parameters no longer match the guide stops the render (and fails the tests).
+* The style is put in place before Browser starts: Browser's ``index.html`` in the ZIP loads
+  ``orggraph/style.js`` first, which writes the style where Browser keeps it (its
+  ``neo4j.grass`` local storage entry). A ``:style URL`` command would do the same but leave a
+  frame dumping the style file as the first thing an organiser sees.
+* neo4j.conf tells Browser to open the guide after connecting (``browser.post_connect_cmd``)
+  and to trust the server's own host for remote content
+  (``browser.remote_content_hostname_whitelist``): see ``browser_config``.
+* The guide is rendered from ``schema/browser/guide.html`` and the organisers' queries in
+  ``schema/browser/queries/`` at every start; a query whose parameters no longer match its
+  slide stops the render (and fails the tests).
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Mapping
-from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -38,13 +41,17 @@ WEB_ZIP_NAME = "neo4j-browser.zip"
 
 GUIDE_PATH = "orggraph/guide.html"
 STYLE_PATH = "orggraph/style.grass"
-"""Where the two files sit under /browser/ on the server."""
+STYLE_SCRIPT_PATH = "orggraph/style.js"
+"""Where orggraph's files sit under /browser/ on the server."""
+_INDEX = "index.html"
+_GRASS_STORAGE_KEY = "neo4j.grass"
+"""Browser 5 reads its state from local storage entries named ``neo4j.<slice>`` at start."""
 
 _ROOT = "browser/"
 """The one top-level folder of the ZIP, its first entry: Neo4j serves the folder the first entry
 names (and the jar keeps Browser's files under the same folder)."""
 _STAMP_NAME = ".orggraph-browser.sha256"
-_LAYOUT = b"orggraph-browser-zip-2"
+_LAYOUT = b"orggraph-browser-zip-3"
 """Part of the stamp: change it whenever `install` lays the ZIP out differently, so existing
 instances rebuild theirs."""
 _PLACEHOLDER = re.compile(r"<!--\s*orggraph:(legend|query)\b(.*?)-->", re.DOTALL)
@@ -52,7 +59,7 @@ _COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
 _QUERY_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _RUNNABLE = '<pre mode="cypher" class="pre-scrollable code runnable">'
 """A code block Browser puts into its editor when clicked."""
-_TOKENS = ("@min_households", "@max_households", "@min_points", "@year")
+_TOKENS = ("@min_households", "@max_households", "@min_points")
 
 _LABEL_NAMES = {
     **{level.label: level.chinese for level in Level},
@@ -75,23 +82,57 @@ def browser_url(http_port: int, path: str) -> str:
 
 
 def browser_config(http_port: int) -> dict[str, str]:
-    """The neo4j.conf lines that make Browser load orggraph's style and guide on connect.
+    """The neo4j.conf lines that make Browser open orggraph's guide on connect.
 
-    Browser splits ``post_connect_cmd`` at semicolons and runs each part as a ``:`` command.
-    Both hosts are allowed, so the files load whether Browser was opened as localhost or
-    127.0.0.1 (the server answers cross-origin requests with ``Access-Control-Allow-Origin: *``).
+    Browser runs ``post_connect_cmd`` as a ``:`` command. Both hosts are allowed, so the guide
+    loads whether Browser was opened as localhost or 127.0.0.1 (the server answers
+    cross-origin requests with ``Access-Control-Allow-Origin: *``).
     """
-    style = browser_url(http_port, STYLE_PATH)
     guide = browser_url(http_port, GUIDE_PATH)
     return {
         "browser.remote_content_hostname_whitelist": "127.0.0.1,localhost",
-        "browser.post_connect_cmd": f"style {style}; guide {guide}",
+        "browser.post_connect_cmd": f"guide {guide}",
     }
 
 
 def browser_schema_dir() -> Path:
-    """`schema/browser/`: the style and the guide's template, beside the named queries."""
+    """`schema/browser/`: the style, the guide's template and the organisers' queries."""
     return cypher.schema_dir() / "browser"
+
+
+def guide_query_names() -> list[str]:
+    """Every query in `schema/browser/queries/` (a test checks each has its slide)."""
+    return sorted(path.stem for path in (browser_schema_dir() / "queries").glob("*.cypher"))
+
+
+def guide_query(name: str) -> str:
+    """The text of `schema/browser/queries/<name>.cypher`."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"query name {name!r} is not lower_snake_case")
+    path = browser_schema_dir() / "queries" / f"{name}.cypher"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LookupError(f"no guide query {name!r} (looked for {path})") from None
+
+
+def style_script(grass: str) -> str:
+    """The script that puts `grass` where Browser keeps its style, read before Browser starts."""
+    return (
+        "// orggraph's Neo4j Browser style (schema/browser/orggraph.grass), set before Browser\n"
+        "// starts so it applies without a :style frame.\n"
+        f"localStorage.setItem({json.dumps(_GRASS_STORAGE_KEY)}, "
+        f"{json.dumps(json.dumps(parse_grass(grass), ensure_ascii=False), ensure_ascii=False)});\n"
+    )
+
+
+def with_style_script(index_html: str) -> str:
+    """Browser's index page loading `style.js` before any of Browser's own scripts."""
+    first = index_html.find("<script")
+    if first < 0:
+        raise GuideError("Neo4j Browser's index.html has no <script>: cannot add the style")
+    tag = f'<script src="{STYLE_SCRIPT_PATH}"></script>'
+    return index_html[:first] + tag + index_html[first:]
 
 
 def parse_grass(grass: str) -> dict[str, dict[str, str]]:
@@ -168,6 +209,14 @@ def _cypher_literal(value: object) -> str:
     raise GuideError(f"cannot write {value!r} as a Cypher parameter value")
 
 
+def query_code(text: str) -> str:
+    """A query without its comment lines: what a slide puts in Browser's editor (the slide's
+    prose says what it answers, and the file's name is shown beneath)."""
+    return "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith("//")
+    ).strip()
+
+
 def _query_block(argument: str, tokens: Mapping[str, int], load_query: Callable[[str], str]) -> str:
     name, _, raw_params = argument.strip().partition(" ")
     try:
@@ -180,7 +229,7 @@ def _query_block(argument: str, tokens: Mapping[str, int], load_query: Callable[
         raise GuideError(f"guide slide query {name!r}: parameters are not JSON: {exc}") from exc
     if not isinstance(params, dict):
         raise GuideError(f"guide slide query {name!r}: parameters must be a JSON object")
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    code = query_code(text)
     wanted = set(_QUERY_PARAMETER.findall(code))
     if wanted != set(params):
         raise GuideError(
@@ -195,20 +244,19 @@ def _query_block(argument: str, tokens: Mapping[str, int], load_query: Callable[
     if unknown:
         raise GuideError(f"guide slide query {name!r}: unknown value(s) {unknown}")
     assignments = ", ".join(f"{key}: {_cypher_literal(value)}" for key, value in values.items())
-    source = f"schema/queries/{name}.cypher"
+    source = f"schema/browser/queries/{name}.cypher"
     return (
         f"{_RUNNABLE}:params {{{escape(assignments, quote=False)}}}</pre>\n"
-        f"{_RUNNABLE}{escape(text.strip(), quote=False)}</pre>\n"
+        f"{_RUNNABLE}{escape(code, quote=False)}</pre>\n"
         f'<p class="text-muted"><small>{escape(source)}</small></p>'
     )
 
 
 def render_guide(
     policy: Policy,
-    year: int | None = None,
     template: str | None = None,
     style: str | None = None,
-    load_query: Callable[[str], str] = cypher.query,
+    load_query: Callable[[str], str] = guide_query,
 ) -> str:
     """The guide's HTML: the template with the legend and every query block filled in.
 
@@ -223,7 +271,6 @@ def render_guide(
         "@min_households": policy.min_households,
         "@max_households": policy.max_households,
         "@min_points": policy.min_yearly_points,
-        "@year": year if year is not None else date.today().year,
     }
     parts = _PLACEHOLDER.split(template)
     rendered: list[str] = []
@@ -249,6 +296,7 @@ def install(home: Path, browser_jar: Path, policy: Policy) -> Path:
     """
     guide = render_guide(policy).encode("utf-8")
     style = (browser_schema_dir() / "orggraph.grass").read_bytes()
+    script = style_script(style.decode("utf-8")).encode("utf-8")
     jar = browser_jar
     jar_stat = jar.stat()
     digest = hashlib.sha256()
@@ -263,11 +311,15 @@ def install(home: Path, browser_jar: Path, policy: Policy) -> Path:
     with zipfile.ZipFile(jar) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as out:
         out.writestr(_entry(_ROOT), b"")
         for entry in source.infolist():
-            if entry.filename.startswith(_ROOT) and entry.filename != _ROOT:
+            if entry.filename == _ROOT + _INDEX:
+                index = with_style_script(source.read(entry).decode("utf-8"))
+                out.writestr(_entry(entry.filename, entry), index.encode("utf-8"))
+            elif entry.filename.startswith(_ROOT) and entry.filename != _ROOT:
                 out.writestr(_entry(entry.filename, entry), source.read(entry))
         out.writestr(_entry(f"{_ROOT}orggraph/"), b"")
         out.writestr(_entry(_ROOT + GUIDE_PATH), guide)
         out.writestr(_entry(_ROOT + STYLE_PATH), style)
+        out.writestr(_entry(_ROOT + STYLE_SCRIPT_PATH), script)
     os.replace(partial, target)
     stamp.write_text(digest.hexdigest() + "\n")
     return target

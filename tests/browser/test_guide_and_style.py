@@ -1,8 +1,9 @@
-"""The Browser guide and style, without a server: rendered from the named queries, read as
-Browser reads them, and packed into the ZIP Neo4j serves /browser/ from."""
+"""The Browser guide and style, without a server: rendered from the organisers' queries, read
+as Browser reads them, and packed into the ZIP Neo4j serves /browser/ from."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from html import unescape
 from pathlib import Path
@@ -12,11 +13,6 @@ import pytest
 from orggraph.config import LocalNeo4jSettings
 from orggraph.domain.policy import Policy
 from orggraph.localneo4j import browser, instance
-from orggraph.store.neo4j import cypher
-
-READY_QUERIES = ("street_tree", "gaps", "member_households_many", "search")
-"""The slides' queries: a street's tree, uncovered households and overloaded cadres (both the
-service's gap query), a cadre's households, and finding an id by name."""
 
 LEVEL_LABELS = (
     "StreetCommittee",
@@ -35,34 +31,55 @@ def _style() -> dict[str, dict[str, str]]:
     return browser.parse_grass((browser.browser_schema_dir() / "orggraph.grass").read_text())
 
 
-def test_the_guide_carries_the_named_query_files_verbatim() -> None:
-    guide = unescape(browser.render_guide(Policy(min_households=9, max_households=16), 2024))
+def test_the_guide_carries_every_organisers_query_verbatim() -> None:
+    guide = unescape(browser.render_guide(Policy(max_households=16, min_yearly_points=25)))
 
-    for name in READY_QUERIES:
-        assert cypher.query(name).strip() in guide, name
-        assert f"schema/queries/{name}.cypher" in guide
-    assert ":params {scope_id: 'S01-C01', ranks: [0]," in guide  # uncovered households
-    assert ":params {scope_id: 'S01', ranks: [2]," in guide  # overloaded cadres
-    assert "max_households: 16" in guide and "min_households: 9" in guide
-    assert "year: 2024" in guide
+    names = browser.guide_query_names()
+    assert len(names) >= 8
+    for name in names:
+        assert browser.query_code(browser.guide_query(name)) in guide, name
+        assert f"schema/browser/queries/{name}.cypher" in guide
+    assert ":params {unit_id: 'S01', max_households: 16}" in guide
+    assert ":params {unit_id: 'S01', min_points: 25, year: null}" in guide
     assert "orggraph:" not in guide and "@max_households" not in guide
-    assert guide.count("<slide") >= 6
+    assert guide.count("<slide") >= 10
     assert '<article class="guide">' in guide and "<carousel" in guide
+
+
+def test_the_organisers_queries_are_short_and_return_no_internal_fields() -> None:
+    """What an organiser reads: named columns or paths, never a node's raw map of fields."""
+    for name in browser.guide_query_names():
+        text = browser.guide_query(name)
+        code = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+        assert len(code) <= 25, name
+        for internal in ("search_name", "grp", "labels(", ".*", "fig_"):
+            assert internal not in "\n".join(code), (name, internal)
+        returned = "\n".join(code).split("RETURN", 1)[1]
+        assert "`" in returned or returned.split()[0] in ("path", "path,"), name
+
+
+def test_whole_number_parameters_go_through_to_integer() -> None:
+    """Browser's `:params {n: 15}` sends 15.0: a query comparing with it must make it whole."""
+    for name in browser.guide_query_names():
+        text = browser.guide_query(name)
+        for parameter in ("max_households", "min_households", "min_points", "year"):
+            if f"${parameter}" in text:
+                assert f"toInteger(${parameter})" in text, (name, parameter)
 
 
 def test_a_query_that_gains_a_parameter_stops_the_render() -> None:
     def drifted(name: str) -> str:
-        text = cypher.query(name)
+        text = browser.guide_query(name)
         return text + "\nAND $new_filter" if name == "street_tree" else text
 
     with pytest.raises(browser.GuideError, match=r"'street_tree'.*new_filter"):
-        browser.render_guide(Policy(), 2024, load_query=drifted)
+        browser.render_guide(Policy(), load_query=drifted)
 
 
 def test_an_unknown_query_stops_the_render() -> None:
     template = "<slide><!-- orggraph:query no_such_query {} --></slide>"
     with pytest.raises(browser.GuideError, match="no_such_query"):
-        browser.render_guide(Policy(), 2024, template=template)
+        browser.render_guide(Policy(), template=template)
 
 
 def test_the_style_gives_every_label_a_colour_a_size_and_a_caption() -> None:
@@ -94,7 +111,10 @@ def _fake_browser_jar(path: Path) -> Path:
         jar.writestr("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n")
         jar.writestr("browser/", b"")
         jar.writestr("browser/assets/", b"")
-        jar.writestr("browser/index.html", b"<title>Neo4j Browser</title>")
+        jar.writestr(
+            "browser/index.html",
+            b'<title>Neo4j Browser</title><div id="mount"></div><script src="app.js"></script>',
+        )
         jar.writestr("browser/assets/app.js", b"//")
     return path
 
@@ -109,6 +129,8 @@ def test_install_writes_browser_with_the_guide_and_style(tmp_path: Path) -> None
         names = served.namelist()
         guide = served.read("browser/orggraph/guide.html").decode()
         style = served.read("browser/orggraph/style.grass").decode()
+        index = served.read("browser/index.html").decode()
+        script = served.read("browser/orggraph/style.js").decode()
     assert names[0] == "browser/", "Neo4j serves the folder the first entry names"
     assert "META-INF/MANIFEST.MF" not in names
     assert {"browser/index.html", "browser/assets/app.js", "browser/orggraph/"} <= set(names)
@@ -116,6 +138,16 @@ def test_install_writes_browser_with_the_guide_and_style(tmp_path: Path) -> None
         files = [i for i, name in enumerate(names) if name.startswith(folder) and name != folder]
         assert all(names.index(folder) < i for i in files), f"{folder} must precede its files"
     assert "<carousel" in guide and style.startswith("node {")
+    assert index.index('src="orggraph/style.js"') < index.index('src="app.js"')
+    assert 'localStorage.setItem("neo4j.grass"' in script
+
+
+def test_the_style_script_holds_the_style_as_browser_reads_it() -> None:
+    grass = (browser.browser_schema_dir() / "orggraph.grass").read_text()
+    script = browser.style_script(grass)
+    call = script.splitlines()[-1]
+    stored = json.loads(json.loads(call[call.index(", ") + 2 : call.rindex(")")]))
+    assert stored == browser.parse_grass(grass)
 
 
 def test_install_skips_an_unchanged_zip_and_redoes_a_changed_one(tmp_path: Path) -> None:
@@ -138,6 +170,5 @@ def test_neo4j_conf_points_browser_at_the_instances_own_files(tmp_path: Path) ->
 
     assert "browser.remote_content_hostname_whitelist=127.0.0.1,localhost\n" in conf
     assert (
-        "browser.post_connect_cmd=style http://127.0.0.1:23474/browser/orggraph/style.grass; "
-        "guide http://127.0.0.1:23474/browser/orggraph/guide.html\n"
+        "browser.post_connect_cmd=guide http://127.0.0.1:23474/browser/orggraph/guide.html\n"
     ) in conf

@@ -1,6 +1,6 @@
 """Neo4j Browser on the local test server, as an organiser meets it: log in, the guide opens
-at its first slide, the guide's street-tree query (the very file the service runs) draws
-nodes in orggraph's colours with names as captions.
+at its first slide, the guide's street-tree query draws nodes in orggraph's colours with
+names as captions.
 
 Runs against the server `make test` starts (ORGGRAPH_NEO4J_* and NEO4J_PASSWORD say where).
 The few nodes it draws are its own, under ids with a unique prefix, deleted afterwards; other
@@ -25,7 +25,6 @@ from playwright.async_api import expect
 
 from orggraph.config import Settings
 from orggraph.localneo4j import browser
-from orggraph.store.neo4j import cypher
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
@@ -110,8 +109,9 @@ def test_the_server_serves_the_guide_and_the_style(settings: Settings) -> None:
     guide = unescape(_get(browser.browser_url(port, browser.GUIDE_PATH)))
     style = _get(browser.browser_url(port, browser.STYLE_PATH))
 
-    assert cypher.query("street_tree").strip() in guide
-    assert cypher.query("gaps").strip() in guide
+    for name in browser.guide_query_names():
+        assert browser.query_code(browser.guide_query(name)) in guide, name
+    assert _get(browser.browser_url(port, browser.STYLE_SCRIPT_PATH)) == browser.style_script(style)
     assert style == (browser.browser_schema_dir() / "orggraph.grass").read_text()
     assert "<title>Neo4j Browser</title>" in _get(f"http://127.0.0.1:{port}/browser/")
 
