@@ -18,6 +18,7 @@ from orggraph.importer.in_flight import DEFAULT_JOBS
 from orggraph.importer.run import ImportReport, import_ledger
 from orggraph.importer.write import DEFAULT_BATCH_SIZE
 from orggraph.ledger import LANGUAGES, write_ledger
+from orggraph.ledger.popolo import write_popolo
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore
 from orggraph.verify import Drift, find_drifts
@@ -88,15 +89,16 @@ def import_command(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="A folder for csv, a workbook file for xlsx.",
+    help="A folder for csv, a workbook file for xlsx, a JSON file for popolo.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "xlsx"]),
+    type=click.Choice(["csv", "xlsx", "popolo"]),
     default=None,
-    help="csv (a folder, one file per sheet) or xlsx (one workbook); default: xlsx if --out"
-    " ends in .xlsx, else csv.",
+    help="csv (a folder, one file per sheet), xlsx (one workbook) or popolo (Popolo JSON:"
+    " organizations, persons, memberships; no points); default: xlsx if --out ends in .xlsx,"
+    " popolo if in .json, else csv.",
 )
 @click.option(
     "--scope",
@@ -132,16 +134,20 @@ def export_command(
     """Write the store (or one unit's subtree) back out as a ledger.
 
     The ledger imports on its own into an empty store; exporting, importing into an empty
-    store and exporting again gives identical files.
+    store and exporting again gives identical files. Popolo JSON holds the same units,
+    households, work units, cadres and covers (current and ended) for other systems.
     """
-    chosen = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    suffix = out.suffix.lower()
+    chosen = fmt or {".xlsx": "xlsx", ".json": "popolo"}.get(suffix, "csv")
 
     async def work(store: GraphStore, _: Settings) -> list[Path]:
         ledger = await export_ledger(store, scope, points_years or None)
+        if chosen == "popolo":
+            return [write_popolo(ledger, out)]
         return write_ledger(ledger, out, chosen, language)
 
     try:
-        written = run_with_store(store_kind, work)
+        written = run_with_store(store_kind, work, read_only=True)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"wrote {len(written)} file(s) to {out}")
@@ -182,7 +188,7 @@ def stats_command(
         return await collect_stats(store, scope, settings.policy, year or date.today().year)
 
     try:
-        stats = run_with_store(store_kind, work)
+        stats = run_with_store(store_kind, work, read_only=True)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))
@@ -195,7 +201,7 @@ def _verify(year: int, store_kind: str | None) -> None:
         return await find_drifts(store, settings.policy, year)
 
     try:
-        checked, drifts = run_with_store(store_kind, work)
+        checked, drifts = run_with_store(store_kind, work, read_only=True)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     for drift in drifts:
