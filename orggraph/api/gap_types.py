@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from orggraph.api.context import Info
+from orggraph.api.service_types import ServiceRequest
 from orggraph.api.types import (
     BuildingGroup,
     Household,
@@ -44,6 +45,18 @@ class CoverageGapKind(Enum):
     )
     CADRE_UNDER_POINTS = strawberry.enum_value(
         "cadre_under_points", description=GapKind.CADRE_UNDER_POINTS.description
+    )
+    SERVICE_DISPATCH_OVERDUE = strawberry.enum_value(
+        "service_dispatch_overdue", description=GapKind.SERVICE_DISPATCH_OVERDUE.description
+    )
+    SERVICE_ACCEPT_OVERDUE = strawberry.enum_value(
+        "service_accept_overdue", description=GapKind.SERVICE_ACCEPT_OVERDUE.description
+    )
+    SERVICE_DONE_OVERDUE = strawberry.enum_value(
+        "service_done_overdue", description=GapKind.SERVICE_DONE_OVERDUE.description
+    )
+    SERVICE_VERIFY_OVERDUE = strawberry.enum_value(
+        "service_verify_overdue", description=GapKind.SERVICE_VERIFY_OVERDUE.description
     )
 
     def domain(self) -> GapKind:
@@ -124,6 +137,19 @@ class UnitWithoutChildrenGap(CoverageGap):
         return org_node(found) if isinstance(found, entities.Unit) else None
 
 
+@strawberry.type(
+    description="A service request waiting past its kind's time limit for its current wait "
+    "(超时未派单/接单/办结/核单)."
+)
+class ServiceOverdueGap(CoverageGap):
+    days_waiting: int = strawberry.field(description="Whole days it has waited (UTC).")
+
+    @strawberry.field(description="The request (null when outside your scope).")
+    async def request(self, info: Info) -> ServiceRequest | None:
+        found = await info.context.loaders.service_request.load(str(self.subject_id))
+        return ServiceRequest.of(found) if found is not None else None
+
+
 @strawberry.type(description="An edge of a gap connection.")
 class CoverageGapEdge:
     node: CoverageGap = strawberry.field(description="The gap.")
@@ -174,6 +200,15 @@ def gap_of(gap: Gap) -> CoverageGap:
             reason=gap.reason,
             subject=gap.subject,
             households=value,
+        )
+    if gap.kind.stage is not None:
+        return ServiceOverdueGap(
+            kind=kind,
+            subject_id=subject_id,
+            unit_path=path,
+            reason=gap.reason,
+            subject=None,
+            days_waiting=value,
         )
     if gap.kind is GapKind.CADRE_UNDER_POINTS:
         return CadreUnderPointsGap(

@@ -16,7 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
-from orggraph.domain.service import ServiceStep
+from orggraph.domain.service import ServiceRequest, ServiceStep
 from orggraph.store.protocols import OrgView
 from orggraph.store.values import ChildrenRequest, SubtreeRequest
 
@@ -45,6 +45,7 @@ class Loaders:
     household_history: DataLoader[str, list[CoverRecord]]
     member_history: DataLoader[str, list[CoverRecord]]
     service_steps: DataLoader[str, list[ServiceStep]]
+    service_request: DataLoader[str, ServiceRequest | None]
 
 
 def make_loaders(store: OrgView) -> Loaders:
@@ -103,6 +104,9 @@ def make_loaders(store: OrgView) -> Loaders:
     async def load_service_steps(ids: list[str]) -> Sequence[list[ServiceStep]]:
         return [rows or [] for rows in await store.service_steps_many(ids)]
 
+    async def load_service_requests(ids: list[str]) -> Sequence[ServiceRequest | None]:
+        return await store.service_requests_many(ids)
+
     loaders = Loaders(
         node=DataLoader(load_nodes),
         ancestors=DataLoader(load_ancestors),
@@ -116,5 +120,6 @@ def make_loaders(store: OrgView) -> Loaders:
         household_history=DataLoader(load_household_history),
         member_history=DataLoader(load_member_history),
         service_steps=DataLoader(load_service_steps),
+        service_request=DataLoader(load_service_requests),
     )
     return loaders

@@ -27,6 +27,7 @@ _CONCRETE_TYPES = [
     gap_types.CadreUnderPointsGap,
     gap_types.BuildingWithoutCentralGap,
     gap_types.UnitWithoutChildrenGap,
+    gap_types.ServiceOverdueGap,
 ]
 
 

@@ -13,6 +13,7 @@ from enum import Enum
 
 from orggraph.domain.entities import Node
 from orggraph.domain.policy import Policy
+from orggraph.domain.service import Stage
 
 
 class GapKind(Enum):
@@ -25,11 +26,21 @@ class GapKind(Enum):
     BUILDING_WITHOUT_CENTRAL = "building_without_central"
     UNIT_WITHOUT_CHILDREN = "unit_without_children"
     CADRE_UNDER_POINTS = "cadre_under_points"
+    SERVICE_DISPATCH_OVERDUE = "service_dispatch_overdue"
+    SERVICE_ACCEPT_OVERDUE = "service_accept_overdue"
+    SERVICE_DONE_OVERDUE = "service_done_overdue"
+    SERVICE_VERIFY_OVERDUE = "service_verify_overdue"
 
     @property
     def rank(self) -> int:
         """Position in gap lists (kinds first, then subject id)."""
         return list(GapKind).index(self)
+
+    @property
+    def stage(self) -> Stage | None:
+        """For a service request waiting past its time limit (三(三)4), the wait it overran;
+        None for the coverage kinds."""
+        return _STAGES.get(self)
 
     @property
     def description(self) -> str:
@@ -44,7 +55,24 @@ _DESCRIPTIONS = {
     GapKind.BUILDING_WITHOUT_CENTRAL: "building group without a central household (无党员中心户)",
     GapKind.UNIT_WITHOUT_CHILDREN: "unit with no units or households under it (空架子组织)",
     GapKind.CADRE_UNDER_POINTS: "cadre under the yearly points minimum (年度积分不足)",
+    GapKind.SERVICE_DISPATCH_OVERDUE: "service request not dispatched in time (超时未派单)",
+    GapKind.SERVICE_ACCEPT_OVERDUE: "service request not accepted in time (超时未接单)",
+    GapKind.SERVICE_DONE_OVERDUE: "service request not done in time (超时未办结)",
+    GapKind.SERVICE_VERIFY_OVERDUE: "service request not verified in time (超时未核单)",
 }
+
+_STAGES = {
+    GapKind.SERVICE_DISPATCH_OVERDUE: Stage.DISPATCH,
+    GapKind.SERVICE_ACCEPT_OVERDUE: Stage.ACCEPT,
+    GapKind.SERVICE_DONE_OVERDUE: Stage.DONE,
+    GapKind.SERVICE_VERIFY_OVERDUE: Stage.VERIFY,
+}
+
+COVERAGE_GAP_KINDS: tuple[GapKind, ...] = tuple(k for k in GapKind if k not in _STAGES)
+"""The kinds found from the graph itself (the stores' gap queries)."""
+
+SERVICE_GAP_KINDS: tuple[GapKind, ...] = tuple(_STAGES)
+"""The kinds found from the service requests' waits (`orggraph.store.service_gaps`)."""
 
 
 @dataclass(frozen=True)
@@ -83,4 +111,15 @@ def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> s
             f"{value} point(s) in {year}, under the yearly minimum of {policy.min_yearly_points}"
         ),
     }
+    stage = kind.stage
+    if stage is not None:
+        return f"waited {value} day(s) to be {_WAITED_FOR[stage]}, past its kind's time limit"
     return reasons[kind]
+
+
+_WAITED_FOR = {
+    Stage.DISPATCH: "dispatched",
+    Stage.ACCEPT: "accepted",
+    Stage.DONE: "done",
+    Stage.VERIFY: "verified",
+}

@@ -70,6 +70,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "cadres": ("Registered cadres", "报到党员干部"),
     "covering_cadres": ("Covering cadres", "参与包户党员干部"),
     "assignments": ("Cadre-household pairs", "包联关系"),
+    "days_waiting": ("Days waiting", "已等待天数"),
 }
 
 _KIND_NAMES: dict[GapKind, tuple[str, str]] = {
@@ -83,6 +84,10 @@ _KIND_NAMES: dict[GapKind, tuple[str, str]] = {
     ),
     GapKind.UNIT_WITHOUT_CHILDREN: ("Units with nothing under them", "空架子组织"),
     GapKind.CADRE_UNDER_POINTS: ("Cadres under the points minimum", "年度积分不足的党员"),
+    GapKind.SERVICE_DISPATCH_OVERDUE: ("Service requests not dispatched in time", "超时未派单"),
+    GapKind.SERVICE_ACCEPT_OVERDUE: ("Service requests not accepted in time", "超时未接单"),
+    GapKind.SERVICE_DONE_OVERDUE: ("Service requests not done in time", "超时未办结"),
+    GapKind.SERVICE_VERIFY_OVERDUE: ("Service requests not verified in time", "超时未核单"),
 }
 
 _SHEET_NAMES: dict[GapKind, str] = {
@@ -94,6 +99,10 @@ _SHEET_NAMES: dict[GapKind, str] = {
     GapKind.BUILDING_WITHOUT_CENTRAL: "Buildings without central",
     GapKind.UNIT_WITHOUT_CHILDREN: "Empty units",
     GapKind.CADRE_UNDER_POINTS: "Cadres under points",
+    GapKind.SERVICE_DISPATCH_OVERDUE: "Requests late for dispatch",
+    GapKind.SERVICE_ACCEPT_OVERDUE: "Requests late for accept",
+    GapKind.SERVICE_DONE_OVERDUE: "Requests late to be done",
+    GapKind.SERVICE_VERIFY_OVERDUE: "Requests late for verify",
 }
 
 
@@ -189,6 +198,10 @@ def gap_reason(
         GapKind.CADRE_UNDER_POINTS: (
             f"{year}年积分{value}分，低于年度{policy.min_yearly_points}分"
         ),
+        GapKind.SERVICE_DISPATCH_OVERDUE: f"已等待{value}天未派单，超过时限",
+        GapKind.SERVICE_ACCEPT_OVERDUE: f"已等待{value}天未接单，超过时限",
+        GapKind.SERVICE_DONE_OVERDUE: f"已等待{value}天未办结，超过时限",
+        GapKind.SERVICE_VERIFY_OVERDUE: f"已等待{value}天未核单，超过时限",
     }
     return reasons[kind]
 
@@ -199,4 +212,6 @@ def value_header(lang: Lang, kind: GapKind) -> str | None:
         return text(lang, "households_value")
     if kind is GapKind.CADRE_UNDER_POINTS:
         return text(lang, "points_value")
+    if kind.stage is not None:
+        return text(lang, "days_waiting")
     return None

@@ -19,7 +19,7 @@ from orggraph.domain.service import ServiceKind, ServiceRequest
 from orggraph.store.protocols import GraphStore
 
 from .client import GraphQLClient
-from .conftest import SECRET, TEST_POLICY, bearer
+from .conftest import ADMIN, SECRET, TEST_POLICY, bearer
 
 pytestmark = pytest.mark.api
 
@@ -292,7 +292,7 @@ async def test_concurrent_accepts_leave_one_winner(as_: Clients, city: City) -> 
         assert refused == [
             {"code": "ILLEGAL_TRANSITION", "ids": [rid], "from": "accepted", "to": "accepted"}
         ] * (len(takers) - 1)
-        steps = await _timeline(organiser, rid)
+        steps = await _timeline(as_(ADMIN), rid)  # m6 is c2's: outside the organiser's view
         assert [s["action"] for s in steps] == ["ORDER", "DISPATCH", "ACCEPT"]
         assert steps[2]["cadre"] == {"id": won[0]}
         assert [s["seq"] for s in steps] == [1, 2, 3]
@@ -318,3 +318,30 @@ async def test_a_dispatch_racing_a_cancel_leaves_one_outcome(as_: Clients, city:
         assert [s["fromState"] for s in steps[1:]] == [s["toState"] for s in steps[:-1]]
         outcomes.add(tuple(actions))
     assert outcomes  # which interleavings came is the scheduler's; each was whole
+
+
+async def test_late_requests_show_as_gaps_in_counts_and_lists(
+    as_: Clients, store: GraphStore, city: City
+) -> None:
+    old = datetime.now(UTC) - timedelta(days=5)
+    await store.order_service(ServiceRequest("SR-late", "h01", ServiceKind.WISH, "旧", "x", old))
+    await _order(as_(ORGANISER_C1), "h02")  # today's: not late
+    organiser = as_(ORGANISER_C1)
+    counts = await organiser.ok("{ gapCounts { kind count } }")
+    by_kind = {row["kind"]: row["count"] for row in counts["gapCounts"]}
+    assert (by_kind["SERVICE_DISPATCH_OVERDUE"], by_kind["SERVICE_ACCEPT_OVERDUE"]) == (1, 0)
+    listed = await organiser.ok(
+        "{ coverageGaps(kinds: [SERVICE_DISPATCH_OVERDUE]) { totalCount edges { node { "
+        "subjectId unitPath reason ... on ServiceOverdueGap { daysWaiting request { id state "
+        "household { id } } } } } } }"
+    )
+    (edge,) = listed["coverageGaps"]["edges"]
+    assert edge["node"]["subjectId"] == "SR-late" and edge["node"]["daysWaiting"] == 5
+    assert edge["node"]["request"] == {
+        "id": "SR-late",
+        "state": "ORDERED",
+        "household": {"id": "h01"},
+    }
+    assert edge["node"]["unitPath"][-1] == "1号楼党小组"
+    outside = await as_(ORGANISER_C2).ok("{ gapCounts { kind count } }")
+    assert {r["kind"]: r["count"] for r in outside["gapCounts"]}["SERVICE_DISPATCH_OVERDUE"] == 0

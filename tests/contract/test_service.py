@@ -378,3 +378,91 @@ async def test_a_removed_households_requests_stay_readable(store: GraphStore, ci
     assert kept is not None and kept.household_id == "h04"
     assert await _listed(store, "g1", ServiceFilter(), T0.date()) == []
     assert await _listed(store, None, ServiceFilter(), T0.date()) == ["SR-10"]
+
+
+async def test_requests_waiting_past_their_limits_are_gaps(store: GraphStore, city: City) -> None:
+    """Waits count in whole days up to today: requests recorded long ago are late now."""
+    from orggraph.domain.gaps import GapKind
+
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    late: dict[str, tuple[str, ServiceKind]] = {
+        "SR-g1": ("h01", ServiceKind.WISH),  # ordered: late for dispatch
+        "SR-g2": ("h02", ServiceKind.WISH),  # dispatched: late for accept
+        "SR-g3": ("h10", ServiceKind.COMPLAINT),  # accepted: late to be done
+        "SR-g4": ("h14", ServiceKind.DREAM),  # done: late for verify
+        "SR-g5": ("h03", ServiceKind.WISH),  # verified: no gap
+    }
+    for rid, (household, kind) in late.items():
+        await store.order_service(
+            ServiceRequest(rid, household, kind, "old request", "ledger", long_ago)
+        )
+    hours = 0.0
+
+    async def step(rid: str, action: ServiceAction, **fields: Any) -> None:
+        nonlocal hours
+        hours += 1
+        await store.advance_service(
+            ServiceCommand(rid, action, "o", long_ago + timedelta(hours=hours), **fields)
+        )
+
+    await step("SR-g2", A.DISPATCH, unit_id="g1", assignee_id="m1")
+    await step("SR-g3", A.DISPATCH, unit_id="c2", assignee_id="m3")
+    await step("SR-g3", A.ACCEPT, member_id="m3")
+    for rid, unit, cadre in [("SR-g4", "g5", "m4"), ("SR-g5", "g1", "m1")]:
+        await step(rid, A.DISPATCH, unit_id=unit, assignee_id=cadre)
+        await step(rid, A.ACCEPT, member_id=cadre)
+        await step(rid, A.COMPLETE, member_id=cadre)
+    await step("SR-g5", A.VERIFY, unit_id="c1", points=2)
+    await store.order_service(_request("SR-g6"))  # recorded in 2025, long past: late too
+    await store.order_service(
+        ServiceRequest("SR-g7", "h04", ServiceKind.WISH, "today's", "o", datetime.now(UTC))
+    )
+
+    dispatch, accept = GapKind.SERVICE_DISPATCH_OVERDUE, GapKind.SERVICE_ACCEPT_OVERDUE
+    done, verify = GapKind.SERVICE_DONE_OVERDUE, GapKind.SERVICE_VERIFY_OVERDUE
+    counts = await store.gap_counts(None, POLICY, 2025)
+    assert {k: counts[k] for k in (dispatch, accept, done, verify)} == {
+        dispatch: 2,
+        accept: 1,
+        done: 1,
+        verify: 1,
+    }
+    c1 = await store.gap_counts("c1", POLICY, 2025)
+    assert (c1[dispatch], c1[accept], c1[done], c1[verify]) == (2, 1, 0, 0)
+    assert await store.recount_gap_counts("c1", POLICY, 2025) == c1
+
+    kinds = [dispatch, accept, done, verify]
+    page = await store.gaps(None, kinds, POLICY, 2025, first=500)
+    assert [(g.kind, g.subject_id) for g in page.items] == [
+        (dispatch, "SR-g1"),
+        (dispatch, "SR-g6"),
+        (accept, "SR-g2"),
+        (done, "SR-g3"),
+        (verify, "SR-g4"),
+    ]
+    first = page.items[0]
+    assert (first.unit_id, first.unit_path) == (
+        "g1",
+        ("园林街道大工委", "园林社区大党委", "Alphabet Court", "1号楼党小组"),
+    )
+    assert first.value == 40 and "dispatched" in first.reason
+    assert page.items[3].value == 40  # the accept came an hour or two after the order
+
+    # Paged across the coverage kinds and the service kinds, one gap at a time.
+    everything = await store.gaps("g1", list(GapKind), POLICY, 2025, first=500)
+    walked, after = [], None
+    while True:
+        one = await store.gaps("g1", list(GapKind), POLICY, 2025, 1, after)
+        walked += one.items
+        assert one.total == everything.total
+        if not one.has_next:
+            break
+        after = one.end_cursor
+    assert [(g.kind, g.subject_id) for g in walked] == [
+        (g.kind, g.subject_id) for g in everything.items
+    ]
+    assert [g.subject_id for g in everything.items if g.kind.stage is not None] == [
+        "SR-g1",
+        "SR-g6",
+        "SR-g2",
+    ]

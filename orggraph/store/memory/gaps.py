@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from orggraph.domain.entities import Node
-from orggraph.domain.gaps import Gap, GapKind, gap_reason
+from orggraph.domain.gaps import COVERAGE_GAP_KINDS, Gap, GapKind, gap_reason
 from orggraph.domain.kinds import NodeKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
@@ -31,7 +31,7 @@ class GapKey(NamedTuple):
 def find_gaps(state: GraphState, survey: Survey, policy: Policy, year: int) -> list[GapKey]:
     """Every gap of a surveyed scope, by kind rank and then subject id."""
     keys: list[GapKey] = []
-    for kind in GapKind:
+    for kind in COVERAGE_GAP_KINDS:
         rank = kind.rank
         keys.extend(GapKey(rank, s, value) for s, value in _find(kind, state, survey, policy, year))
     keys.sort()

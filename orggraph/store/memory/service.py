@@ -32,12 +32,13 @@ from orggraph.store.cursors import parse_id_cursor
 from orggraph.store.memory.journal import JsonObject
 from orggraph.store.memory.service_book import request_row, step_row
 from orggraph.store.memory.state import GraphState, Survey
+from orggraph.store.service_gaps import ServiceGaps
 from orggraph.store.values import DEFAULT_PAGE_SIZE, clamp_page_size
 
 _ASSIGNEE_KINDS = {NodeKind.MEMBER: AssigneeKind.MEMBER, NodeKind.WORK_UNIT: AssigneeKind.WORK_UNIT}
 
 
-class MemoryServiceDesk:
+class MemoryServiceDesk(ServiceGaps):
     """Mixed into `MemoryStore`, whose state, journal and surveys it uses."""
 
     _state: GraphState

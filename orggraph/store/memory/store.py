@@ -58,7 +58,7 @@ from orggraph.domain.errors import (
     RefusedDeleteError,
     UnknownIdError,
 )
-from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.gaps import COVERAGE_GAP_KINDS, Gap, GapKind
 from orggraph.domain.kinds import A_HOUSEHOLD, A_MEMBER, NodeKind, What, unit_at
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
@@ -773,7 +773,7 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
         rows = [CoverageRow(self._tree_node(child), self._counts(child)) for child in children]
         return CoverageSummary(counts, rows)
 
-    async def gaps(
+    async def _coverage_gaps(
         self,
         scope_id: str | None,
         kinds: Sequence[GapKind],
@@ -796,7 +796,7 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
         has_next = start + len(page) < len(keys)
         return Page(items, has_next, len(keys), gap_cursor(items[-1]) if items else after)
 
-    async def gap_counts(
+    async def _coverage_gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
         """From the scope's rollup: no walk of the subtree, only of its cadres."""
@@ -822,12 +822,12 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
             for scope_id in scope_ids
         ]
 
-    async def recount_gap_counts(
+    async def _coverage_recount_gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
         found = find_gaps(self._state, self._state.survey(self._roots(scope_id)), policy, year)
         ranks = Counter(key.rank for key in found)
-        return {kind: ranks[kind.rank] for kind in GapKind}
+        return {kind: ranks[kind.rank] for kind in COVERAGE_GAP_KINDS}
 
     def _roots(self, scope_id: str | None) -> list[str]:
         if scope_id is None:

@@ -38,12 +38,13 @@ from orggraph.domain.service import (
 )
 from orggraph.store.cursors import parse_id_cursor
 from orggraph.store.neo4j.connection import Connection
+from orggraph.store.service_gaps import ServiceGaps
 from orggraph.store.values import DEFAULT_PAGE_SIZE, clamp_page_size
 
 Props = Mapping[str, Any]
 
 
-class Neo4jServiceDesk:
+class Neo4jServiceDesk(ServiceGaps):
     """Mixed into `Neo4jStore`, whose connection it uses."""
 
     db: Connection

@@ -49,7 +49,7 @@ from orggraph.domain.errors import (
     RefusedDeleteError,
     UnknownIdError,
 )
-from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.gaps import COVERAGE_GAP_KINDS, Gap, GapKind
 from orggraph.domain.kinds import NodeKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
@@ -665,7 +665,7 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
         rows = [CoverageRow(child, figures[child.id].counts()) for child in children]
         return CoverageSummary(own.counts(), rows)
 
-    async def gaps(
+    async def _coverage_gaps(
         self,
         scope_id: str | None,
         kinds: Sequence[GapKind],
@@ -691,7 +691,7 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
 
         return await self._summaries.get(("gaps", *map(repr, params.values())), page)
 
-    async def gap_counts(
+    async def _coverage_gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
         """From the scope's kept figures and the standing of its cadres."""
@@ -729,12 +729,13 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
             for scope_id in scope_ids
         ]
 
-    async def recount_gap_counts(
+    async def _coverage_recount_gap_counts(
         self, scope_id: str | None, policy: Policy, year: int
     ) -> dict[GapKind, int]:
         """With the `gaps` query, which finds every gap."""
-        found = await self._gaps(_gap_params(scope_id, list(GapKind), policy, year, -1, None, None))
-        return {kind: int(found["per_rank"][kind.rank]) for kind in GapKind}
+        kinds = COVERAGE_GAP_KINDS
+        found = await self._gaps(_gap_params(scope_id, kinds, policy, year, -1, None, None))
+        return {kind: int(found["per_rank"][kind.rank]) for kind in kinds}
 
     # -- audit -------------------------------------------------------------------------------
 
