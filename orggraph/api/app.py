@@ -7,6 +7,7 @@ closes it when it shuts down. Every GraphQL request passes the token gate and th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Container, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,11 +19,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from orggraph.access import ScopedStore
 from orggraph.api.body_limit import BodyLimit
 from orggraph.api.context import Context
+from orggraph.api.errors import STORE_UNAVAILABLE
 from orggraph.api.graphiql import asset_routes, graphiql_page
+from orggraph.api.health import PING_TIMEOUT_S, StoreHealth
 from orggraph.api.json_codec import FastJson
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
@@ -70,6 +74,19 @@ class _GraphQLApp(FastJson, GraphQL[Context, None]):
         self._store = store
         self._policy = policy
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """503 with `Retry-After` when the store did not answer, so load balancers and
+        clients see an outage as one (the body still says which fields failed)."""
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and _store_unavailable(response_data):
+            response.status_code = 503
+            response.headers["retry-after"] = "1"
+        return response
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -78,6 +95,13 @@ class _GraphQLApp(FastJson, GraphQL[Context, None]):
         return Context(
             store=scoped, policy=self._policy, loaders=make_loaders(scoped), principal=principal
         )
+
+
+def _store_unavailable(response_data: GraphQLHTTPResponse) -> bool:
+    return any(
+        isinstance(error, dict) and (error.get("extensions") or {}).get("code") == STORE_UNAVAILABLE
+        for error in response_data.get("errors") or ()
+    )
 
 
 class _GraphQLEndpoint:
@@ -127,19 +151,26 @@ def create_app(
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    health = StoreHealth(store.ping)
+
     async def readyz(_: Request) -> JSONResponse:
         try:
-            await store.ping()
+            await asyncio.wait_for(store.ping(), PING_TIMEOUT_S)
         except Exception as exc:  # any failure to answer means "not ready", with the reason
+            reason = str(exc) or f"no answer within {PING_TIMEOUT_S:g} s"
             return JSONResponse(
-                {"status": "unavailable", "store": store.name, "error": str(exc)}, status_code=503
+                {"status": "unavailable", "store": store.name, "error": reason}, status_code=503
             )
         return JSONResponse({"status": "ready", "store": store.name})
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
-        yield {}
-        await store.close()
+        watching = asyncio.create_task(health.run())
+        try:
+            yield {}
+        finally:
+            watching.cancel()
+            await store.close()
 
     gated_graphql = BodyLimit(
         RequestTimeout(
@@ -149,6 +180,7 @@ def create_app(
                 revoked=chosen.revoked_tokens,
             ),
             chosen.request_timeout_s,
+            health,
         ),
         chosen.max_body_bytes,
     )

@@ -3,7 +3,9 @@
 - A domain error (`OrgGraphError`) keeps its message and gains `code` and `ids`, so
   `{"message": "unknown node id: X", "extensions": {"code": "UNKNOWN_ID", "ids": ["X"]}}` is
   what a dashboard sees, whichever store raised it.
-- Any other exception inside a resolver is a bug or an outage: it is logged with its
+- The store being unreachable (StoreUnavailableError) is an outage, not a bug: code
+  `STORE_UNAVAILABLE`, one WARNING line, and the app answers HTTP 503 (app.py).
+- Any other exception inside a resolver is a bug: it is logged with its
   traceback and the client gets `internal error` with code `INTERNAL`, never the exception's
   text (which could quote Cypher, paths or data).
 - Syntax and validation errors (no original exception) gain `GRAPHQL_PARSE_FAILED` or
@@ -29,6 +31,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from orggraph.domain.errors import OrgGraphError
+from orggraph.store.values import StoreUnavailableError
 
 log = logging.getLogger("orggraph.api")
 
@@ -106,7 +109,18 @@ def label_parse_failure(error: GraphQLError) -> None:
         error.extensions = {**(error.extensions or {}), "code": PARSE_FAILED}
 
 
+STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+
+
 def _labelled(error: GraphQLError, cause: BaseException) -> GraphQLError:
+    if isinstance(cause, StoreUnavailableError):
+        log.warning("store unavailable at %s: %s", error.path, cause)
+        return GraphQLError(
+            "the store is unavailable (Neo4j down or restarting); try again shortly",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": STORE_UNAVAILABLE},
+        )
     if isinstance(cause, OrgGraphError):
         details = getattr(cause, "details", {})  # e.g. an illegal transition's two states
         error.extensions = {

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Container, MutableMapping, Sequence
 from typing import Any
 
+from orggraph.api.health import StoreHealth
 from orggraph.auth.tokens import AuthError, Principal, verify_token_until
 
 Scope = MutableMapping[str, Any]
@@ -106,13 +107,20 @@ class RequireToken:
 
 
 class RequestTimeout:
-    """504 when a request runs longer than the limit (the work in flight is cancelled)."""
+    """504 when a request runs longer than the limit (the work in flight is cancelled); with
+    `health`, 503 at once while the store is down, and for a request whose store went down
+    while it ran (health.py moves its limit to now)."""
 
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, health: StoreHealth | None = None) -> None:
         self.app = app
         self.seconds = seconds
+        self.health = health
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        health = self.health
+        if health is not None and health.down:
+            await _send_unavailable(send, health.reason)
+            return
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -121,20 +129,47 @@ class RequestTimeout:
             await send(message)
 
         try:
-            async with asyncio.timeout(self.seconds):
-                await self.app(scope, receive, tracking_send)
+            async with asyncio.timeout(self.seconds) as limit:
+                if health is not None:
+                    health.watch(limit)
+                try:
+                    await self.app(scope, receive, tracking_send)
+                finally:
+                    if health is not None:
+                        health.unwatch(limit)
         except TimeoutError:
-            if not started:
-                await send_json(
-                    send,
-                    504,
-                    {
-                        "errors": [
-                            {
-                                "message": f"request took longer than {self.seconds:g} s",
-                                "extensions": {"code": "TIMEOUT"},
-                            }
-                        ]
-                    },
-                    [],
-                )
+            if started:
+                return
+            if health is not None and health.down:
+                await _send_unavailable(send, health.reason)
+                return
+            await send_json(
+                send,
+                504,
+                {
+                    "errors": [
+                        {
+                            "message": f"request took longer than {self.seconds:g} s",
+                            "extensions": {"code": "TIMEOUT"},
+                        }
+                    ]
+                },
+                [],
+            )
+
+
+async def _send_unavailable(send: Send, reason: str) -> None:
+    await send_json(
+        send,
+        503,
+        {
+            "errors": [
+                {
+                    "message": "the store is unavailable (Neo4j down or restarting); "
+                    f"try again shortly ({reason})",
+                    "extensions": {"code": "STORE_UNAVAILABLE"},
+                }
+            ]
+        },
+        [(b"retry-after", b"1")],
+    )

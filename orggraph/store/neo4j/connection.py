@@ -48,6 +48,14 @@ READ_RETRY_PAUSE_S = 0.1
 
 CONNECT_TIMEOUT_S = 10.0
 
+WRITE_RETRY_S = 2.0
+"""How long the driver retries a managed (write) transaction: long enough for a deadlock or a
+lost connection to clear, short enough that during an outage a write fails fast (503) instead
+of holding the request until its time limit. The driver's default is 30 s."""
+
+ACQUIRE_TIMEOUT_S = 5.0
+"""Longest wait for a pooled connection (the driver's default is 60 s)."""
+
 Runner = AsyncManagedTransaction | AsyncSession
 """What a query runs in: a managed transaction, or a session's implicit one (`clear`)."""
 
@@ -94,6 +102,8 @@ class Connection:
                 uri,
                 auth=(user, password),
                 connection_timeout=CONNECT_TIMEOUT_S,
+                max_transaction_retry_time=WRITE_RETRY_S,
+                connection_acquisition_timeout=ACQUIRE_TIMEOUT_S,
                 notifications_min_severity="OFF",
             )
         except (ValueError, DriverError) as exc:

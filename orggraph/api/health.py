@@ -1,0 +1,71 @@
+"""Whether the store answers, watched in the background, so an outage costs clients a fast 503
+instead of a request held until its time limit.
+
+A ping every PING_EVERY_S, each allowed PING_TIMEOUT_S. A ping that fails outright (connection
+refused) marks the store down at once; one that only runs late must do so twice running, so a
+busy moment is not taken for an outage. When the store goes down, every request in flight has
+its time limit moved to now (its `asyncio.Timeout` is rescheduled) and answers 503
+`STORE_UNAVAILABLE`; while it is down, requests are answered so at once. The first ping that
+succeeds brings it back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger("orggraph.api")
+
+PING_EVERY_S = 0.5
+PING_TIMEOUT_S = 2.0
+LATE_PINGS_FOR_DOWN = 2
+
+
+class StoreHealth:
+    """The store's state as the last pings saw it, and the requests to cut short if it fails."""
+
+    def __init__(self, ping: Callable[[], Awaitable[None]]) -> None:
+        self._ping = ping
+        self.down = False
+        self.reason = ""
+        self._late = 0
+        self._in_flight: set[asyncio.Timeout] = set()
+
+    def watch(self, timeout: asyncio.Timeout) -> None:
+        """Cut this request's time limit short if the store goes down while it runs."""
+        self._in_flight.add(timeout)
+
+    def unwatch(self, timeout: asyncio.Timeout) -> None:
+        self._in_flight.discard(timeout)
+
+    async def run(self) -> None:
+        """Ping until cancelled (the app's lifespan runs this)."""
+        while True:
+            await self.check()
+            await asyncio.sleep(PING_EVERY_S)
+
+    async def check(self) -> None:
+        """One ping, and what it says about the store."""
+        try:
+            await asyncio.wait_for(self._ping(), PING_TIMEOUT_S)
+        except TimeoutError:
+            self._late += 1
+            if self._late >= LATE_PINGS_FOR_DOWN:
+                self._went_down(f"no answer to a ping within {PING_TIMEOUT_S:g} s")
+            return
+        except Exception as exc:  # any failure to answer is the store being unavailable
+            self._went_down(str(exc))
+            return
+        self._late = 0
+        if self.down:
+            log.warning("store answers again")
+            self.down, self.reason = False, ""
+
+    def _went_down(self, reason: str) -> None:
+        if not self.down:
+            log.warning("store unavailable: %s; answering 503 until it is back", reason)
+        self.down, self.reason = True, reason
+        now = asyncio.get_running_loop().time()
+        for timeout in self._in_flight:
+            timeout.reschedule(now)
