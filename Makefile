@@ -22,9 +22,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## serve: run the GraphQL service on the embedded store (http://127.0.0.1:8000/graphql)
+# No settings of its own: serve uses the same defaults (data folder, signing secret, store) as
+# every other command, so `orggraph report`, `token`, `stats`, `export` and `audit` see its data.
 serve: $(STAMP)
-	ORGGRAPH_DATA_DIR=$${ORGGRAPH_DATA_DIR:-data} ORGGRAPH_JWT_SECRET_FILE=$${ORGGRAPH_JWT_SECRET_FILE:-data/jwt-secret} \
-		$(BIN)/orggraph serve --demo --print-admin-token
+	$(BIN)/orggraph serve --demo --print-admin-token
 
 ## test: start the local Neo4j test server, run every test, stop the server (even on failure)
 test: $(STAMP) chromium

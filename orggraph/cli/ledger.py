@@ -147,7 +147,7 @@ def export_command(
         return write_ledger(ledger, out, chosen, language)
 
     try:
-        written = run_with_store(store_kind, work)
+        written = run_with_store(store_kind, work, read_only=True)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"wrote {len(written)} file(s) to {out}")
@@ -188,7 +188,7 @@ def stats_command(
         return await collect_stats(store, scope, settings.policy, year or date.today().year)
 
     try:
-        stats = run_with_store(store_kind, work)
+        stats = run_with_store(store_kind, work, read_only=True)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))
@@ -201,7 +201,7 @@ def _verify(year: int, store_kind: str | None) -> None:
         return await find_drifts(store, settings.policy, year)
 
     try:
-        checked, drifts = run_with_store(store_kind, work)
+        checked, drifts = run_with_store(store_kind, work, read_only=True)
     except OrgGraphError as exc:
         raise click.ClickException(exc.message) from exc
     for drift in drifts:

@@ -100,15 +100,28 @@ def _run(
     """
 
     async def scoped(store: GraphStore, settings: Settings) -> T:
+        await _refuse_an_empty_store(store, settings)
         principal = verify_token(load_secret(settings.api.secret_file), token) if token else None
         if principal is None:
             return await work(store, settings, scope_id)
         return await work(ScopedStore(store, principal), settings, scope_id or principal.scope_id)
 
     try:
-        return run_with_store(store_kind, scoped)
+        return run_with_store(store_kind, scoped, read_only=True)
     except (ReportError, OrgGraphError, ValueError, AuthError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+async def _refuse_an_empty_store(store: GraphStore, settings: Settings) -> None:
+    """An empty store would print a convincing "no gaps" report: say what is wrong instead."""
+    if sum((await store.counts(None)).units.values()):
+        return
+    where = f" in {settings.data_dir}" if store.name == "memory" else f" at {settings.neo4j_uri}"
+    raise ReportError(
+        f"the {store.name} store{where} is empty: there is nothing to report on. Import a "
+        "ledger (orggraph import), or use the store the service serves (--store, "
+        "ORGGRAPH_STORE, ORGGRAPH_DATA_DIR)"
+    )
 
 
 @click.group(name="report")

@@ -28,13 +28,15 @@ def run_with_store(
     kind: str | None,
     work: Callable[[GraphStore, Settings], Awaitable[T]],
     hint: str = "",
+    read_only: bool = False,
 ) -> T:
     """Open the store `kind` names (default: the configured one), await `work` on it and the
-    settings it was opened with, close it; `hint` is added to an unavailable store's error."""
+    settings it was opened with, close it; `hint` is added to an unavailable store's error.
+    `read_only` commands read the embedded store beside a running `orggraph serve`."""
 
     async def run() -> T:
         settings = Settings.from_env()
-        store = await open_store(settings, kind)
+        store = await open_store(settings, kind, read_only)
         try:
             return await work(store, settings)
         finally:

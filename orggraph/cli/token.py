@@ -125,7 +125,7 @@ def audit_command(store_kind: str | None, subject: str | None, limit: int, as_js
     async def work(store: GraphStore, _: Settings) -> list[AuditEntry]:
         return await _read_audit(store, subject, limit)
 
-    for entry in run_with_store(store_kind, work):
+    for entry in run_with_store(store_kind, work, read_only=True):
         if as_json:
             record = dataclasses.asdict(entry) | {"at": entry.at.isoformat()}
             click.echo(json.dumps(record, ensure_ascii=False))

@@ -9,8 +9,14 @@ from orggraph.store.values import StoreUnavailableError
 __all__ = ["GraphStore", "StoreUnavailableError", "open_store"]
 
 
-async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
+async def open_store(
+    settings: Settings, kind: str | None = None, read_only: bool = False
+) -> GraphStore:
     """Open the store the settings name (or `kind`): the embedded one or Neo4j.
+
+    `read_only` is for commands that only read (reports, stats, export, audit): the embedded
+    store is then read beside the process serving it, without its lock (Neo4j takes any
+    number of readers anyway).
 
     Neo4j gets its schema migrations applied first, so a fresh database is usable at once,
     and its search index back if an import into an empty database was killed before its end
@@ -20,7 +26,7 @@ async def open_store(settings: Settings, kind: str | None = None) -> GraphStore:
     if chosen == "memory":
         from orggraph.store.memory import MemoryStore
 
-        return await MemoryStore.open(settings.data_dir)
+        return await MemoryStore.open(settings.data_dir, read_only=read_only)
     if chosen == "neo4j":
         from orggraph.store.neo4j import Neo4jStore
         from orggraph.store.neo4j.migrations import apply_migrations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -88,5 +89,8 @@ async def test_a_scoped_export_imports_on_its_own(
 
 
 def test_export_of_an_unknown_scope_fails_cleanly(data_env: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "x"), "--scope", "nowhere"])
+    assert result.exit_code == 1 and "ORGGRAPH_DATA_DIR" in result.output  # no folder yet
+    asyncio.run(asyncio.run(MemoryStore.open(data_env)).close())
     result = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "x"), "--scope", "nowhere"])
     assert result.exit_code == 1 and "nowhere" in result.output

@@ -72,13 +72,21 @@ RestoreSnapshot = Callable[[JsonObject], None]
 ApplyRecord = Callable[[Record], None]
 
 
+READ_ATTEMPTS = 5
+"""How often a read-only open starts again when the writer compacted while it read."""
+
+
 class Journal:
     """An open, locked data folder: append records, compact into a snapshot, close.
 
-    Open it with `Journal.open`, which also replays what is on disk into the caller.
+    Open it with `Journal.open`, which also replays what is on disk into the caller, or with
+    `Journal.open_read_only`, which replays the same without taking the lock, so reports can
+    read a folder the serving process writes to.
     """
 
-    def __init__(self, data_dir: Path, lock_fd: int, journal_fd: int, limits: Limits) -> None:
+    def __init__(
+        self, data_dir: Path, lock_fd: int | None, journal_fd: int, limits: Limits
+    ) -> None:
         self._dir = data_dir
         self._lock_fd = lock_fd
         self._fd = journal_fd
@@ -118,14 +126,60 @@ class Journal:
             raise
         return journal
 
+    @classmethod
+    def open_read_only(
+        cls, data_dir: Path, fresh: Callable[[], tuple[RestoreSnapshot, ApplyRecord]]
+    ) -> Journal:
+        """Replay `data_dir` as it stands, without its lock, touching nothing on disk.
+
+        The writer may append or compact meanwhile. An append in progress leaves a torn last
+        line, which is left out (the records before it are a state the writer committed). A
+        compaction replaces the snapshot and then empties the journal: when the snapshot
+        changed during the read, the read starts again into a fresh state from `fresh`. The
+        journal opened this way refuses every write.
+        """
+        if not (data_dir / SNAPSHOT_FILE).exists() and not (data_dir / JOURNAL_FILE).exists():
+            raise StoreUnavailableError(
+                f"no orggraph data in {data_dir} (set ORGGRAPH_DATA_DIR to the folder the "
+                "service uses, or import a ledger first)"
+            )
+        for _ in range(READ_ATTEMPTS):
+            before = _file_identity(data_dir / SNAPSHOT_FILE)
+            journal_fd = _open_journal_read_only(data_dir)
+            journal = cls(data_dir, None, journal_fd, Limits())
+            restore, apply = fresh()
+            try:
+                journal._recover(restore, apply)
+            except JournalCorruptError:
+                journal.close()
+                if _file_identity(data_dir / SNAPSHOT_FILE) != before:
+                    continue  # read across a compaction: read again
+                raise
+            except BaseException:
+                journal.close()
+                raise
+            if _file_identity(data_dir / SNAPSHOT_FILE) == before:
+                return journal
+            journal.close()
+        raise StoreUnavailableError(
+            f"data folder {data_dir} was compacted {READ_ATTEMPTS} times while being read; "
+            "try again"
+        )
+
+    @property
+    def read_only(self) -> bool:
+        """Opened by `open_read_only`: replayed, unlocked, never written."""
+        return self._lock_fd is None
+
     def _recover(self, restore: RestoreSnapshot, apply: ApplyRecord) -> None:
         """Load the snapshot, then replay the journal records it does not already include."""
-        (self._dir / (SNAPSHOT_FILE + ".tmp")).unlink(missing_ok=True)
+        if not self.read_only:
+            (self._dir / (SNAPSHOT_FILE + ".tmp")).unlink(missing_ok=True)
         self._seq = _read_snapshot(self._dir / SNAPSHOT_FILE, restore)
         path = self._dir / JOURNAL_FILE
         good_size = 0
         previous: int | None = None
-        for record, end in _read_records(path):
+        for record, end in _read_records(path) if path.exists() else ():
             if previous is not None and record.seq != previous + 1:
                 raise JournalCorruptError(f"{path}: record {record.seq} follows {previous}")
             previous, good_size = record.seq, end
@@ -138,7 +192,7 @@ class Journal:
                 )
             apply(record)
             self._seq = record.seq
-        if good_size < self._size:
+        if good_size < self._size and not self.read_only:
             self._drop_torn_tail(good_size)
 
     def _drop_torn_tail(self, good_size: int) -> None:
@@ -175,7 +229,7 @@ class Journal:
         `args` must be plain JSON (the caller encodes dates and enums). If the write fails the
         file is cut back to where it was, so a later append never lands after a torn line.
         """
-        self.check_open()
+        self.check_writable()
         seq = self._seq + 1
         line = encode_record(Record(seq, op, args))
         try:
@@ -203,7 +257,7 @@ class Journal:
         The state is named sections of JSON rows; iterables are written as they are produced,
         so a big state is never built in memory twice.
         """
-        self.check_open()
+        self.check_writable()
         _write_snapshot(self._dir, self._seq, state)
         os.ftruncate(self._fd, 0)
         os.fsync(self._fd)
@@ -216,7 +270,8 @@ class Journal:
             return
         self._closed = True
         os.close(self._fd)
-        os.close(self._lock_fd)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
 
     @property
     def closed(self) -> bool:
@@ -226,6 +281,15 @@ class Journal:
         """Raise StoreUnavailableError once the journal (and so the store) is closed."""
         if self._closed:
             raise StoreUnavailableError(f"the store at {self._dir} is closed")
+
+    def check_writable(self) -> None:
+        """Raise StoreUnavailableError for a write through a read-only journal."""
+        self.check_open()
+        if self.read_only:
+            raise StoreUnavailableError(
+                f"the store at {self._dir} was opened read-only (beside the process that "
+                "serves it); write through that process, e.g. the API"
+            )
 
 
 # -- record encoding -------------------------------------------------------------------------
@@ -350,7 +414,9 @@ def _lock(data_dir: Path) -> int:
         os.close(fd)
         raise DataDirLockedError(
             f"data folder {data_dir} is already in use by another orggraph store "
-            "(another process, or an unclosed store in this one)"
+            "(another process, such as `orggraph serve`, or an unclosed store in this one). "
+            "Reports, stats, export and audit read beside it; to change its data, write "
+            "through that process's API or stop it first"
         ) from None
     return fd
 
@@ -363,6 +429,23 @@ def _open_journal(data_dir: Path) -> int:
     if not existed:
         _fsync_dir(data_dir)
     return fd
+
+
+def _open_journal_read_only(data_dir: Path) -> int:
+    """The journal for reading; an empty stand-in when there is none (only a snapshot)."""
+    try:
+        return os.open(data_dir / JOURNAL_FILE, os.O_RDONLY)
+    except FileNotFoundError:
+        return os.open(os.devnull, os.O_RDONLY)
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is replaced or rewritten (None when it is missing)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _write_all(fd: int, data: bytes) -> None:

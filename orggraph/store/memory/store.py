@@ -70,7 +70,14 @@ from orggraph.store.cursors import (
     search_cursor,
 )
 from orggraph.store.memory.gaps import GapKey, describe, find_gaps
-from orggraph.store.memory.journal import Journal, JsonObject, Limits, Record
+from orggraph.store.memory.journal import (
+    ApplyRecord,
+    Journal,
+    JsonObject,
+    Limits,
+    Record,
+    RestoreSnapshot,
+)
 from orggraph.store.memory.rollups import Tally, gap_counts
 from orggraph.store.memory.service import MemoryServiceDesk
 from orggraph.store.memory.state import (
@@ -197,11 +204,25 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
         self._read_cache = _ReadCache()
 
     @classmethod
-    async def open(cls, data_dir: Path, limits: Limits | None = None) -> MemoryStore:
+    async def open(
+        cls, data_dir: Path, limits: Limits | None = None, read_only: bool = False
+    ) -> MemoryStore:
         """Open (creating if needed) the store kept in `data_dir`, replaying its journal.
 
-        `limits` says when the journal is compacted; tests make it small.
+        `limits` says when the journal is compacted; tests make it small. `read_only` reads
+        the folder as it stands without locking it, beside the process that serves it (for
+        reports); such a store refuses every write.
         """
+        if read_only:
+            states: list[GraphState] = []
+
+            def fresh() -> tuple[RestoreSnapshot, ApplyRecord]:
+                states.append(GraphState())
+                return states[-1].restore, states[-1].apply
+
+            with gc_paused():
+                journal = Journal.open_read_only(data_dir, fresh)
+            return cls(states[-1], journal)
         state = GraphState()
         with gc_paused():
             journal = Journal.open(data_dir, state.restore, state.apply, limits)
@@ -219,7 +240,7 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
         """Compact (so the next open reads one snapshot, not a long journal) and unlock."""
         if self._journal.closed:
             return
-        if self._journal.has_records:
+        if self._journal.has_records and not self._journal.read_only:
             self._tidy()
         self._journal.close()
 
