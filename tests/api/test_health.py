@@ -91,6 +91,7 @@ async def test_a_store_that_does_not_answer_a_query_gives_503_not_an_internal_er
     tmp_path: Any,
 ) -> None:
     import httpx
+    from contract.city import build_small_city
 
     from orggraph.api.app import create_app
     from orggraph.domain.policy import Policy
@@ -105,11 +106,14 @@ async def test_a_store_that_does_not_answer_a_query_gives_503_not_an_internal_er
             raise StoreUnavailableError("Neo4j at bolt://127.0.0.1:1 does not answer")
 
     inner = await MemoryStore.open(tmp_path / "data")
+    await build_small_city(inner)
     app = create_app(DownStore(inner), Policy(), SECRET)  # type: ignore[arg-type]
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
     ) as http:
-        answer = await http.post("/graphql", json={"query": "{ counts { households } }"})
+        answer = await http.post(
+            "/graphql", json={"query": "{ streets { counts { households } } }"}
+        )
         assert answer.status_code == 503
         assert answer.headers["retry-after"] == "1"
         error = answer.json()["errors"][0]
