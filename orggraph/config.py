@@ -88,6 +88,22 @@ def _env_path(name: str) -> Path | None:
     return Path(raw) if raw else None
 
 
+def _parse_origins(raw: str) -> tuple[str, ...]:
+    """`https://a.example, https://b.example` (or `*` for any) as a tuple; empty: off.
+
+    Raises ValueError naming an entry that is not an origin (scheme://host[:port], no path).
+    """
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if origin != "*" and (scheme not in ("http", "https") or not rest or "/" in rest):
+            raise ValueError(
+                f"ORGGRAPH_CORS_ORIGINS: {origin!r} is not an origin "
+                "(write it as https://host or https://host:port, comma-separated)"
+            )
+    return origins
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     """How the API authenticates callers and protects itself."""
@@ -106,6 +122,8 @@ class ApiSettings:
     """None: beside the secret file, as `revoked-tokens`."""
     trusted_documents_file: Path | None = None
     """None: any valid document runs."""
+    cors_origins: tuple[str, ...] = ()
+    """Browser origins allowed to call the API; empty: cross-origin calls refused."""
 
     @property
     def revoked_tokens_path(self) -> Path:
@@ -180,6 +198,7 @@ class Settings:
                 rate_burst=_env_int("ORGGRAPH_RATE_BURST", 0),
                 revoked_tokens_file=_env_path("ORGGRAPH_REVOKED_TOKENS_FILE"),
                 trusted_documents_file=_env_path("ORGGRAPH_TRUSTED_DOCUMENTS"),
+                cors_origins=_parse_origins(_env("ORGGRAPH_CORS_ORIGINS", "")),
             ),
             policy=Policy(
                 min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),

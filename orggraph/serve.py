@@ -205,6 +205,7 @@ def app_options(settings: Settings) -> AppOptions:
         limits=Limits(introspection=api.introspection),
         request_timeout_s=api.request_timeout_s,
         max_body_bytes=api.max_body_bytes,
+        cors_origins=api.cors_origins,
         rate_limit=rate,
         revoked_tokens=RevokedTokens(api.revoked_tokens_path),
         trusted_documents=trusted,

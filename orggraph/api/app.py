@@ -24,6 +24,7 @@ from strawberry.http import GraphQLHTTPResponse
 from orggraph.access import ScopedStore
 from orggraph.api.body_limit import BodyLimit
 from orggraph.api.context import Context
+from orggraph.api.cors import cors_middleware
 from orggraph.api.errors import STORE_UNAVAILABLE
 from orggraph.api.graphiql import asset_routes, graphiql_page
 from orggraph.api.health import PING_TIMEOUT_S, StoreHealth
@@ -60,6 +61,8 @@ class AppOptions:
     revoked_tokens: Container[str] = frozenset()
     trusted_documents: Mapping[str, Operation] | None = None
     """None: any valid document runs; otherwise only these (trusted.py)."""
+    cors_origins: tuple[str, ...] = ()
+    """Browser origins allowed to call the API (cors.py); empty: none."""
 
 
 class _GraphQLApp(FastJson, GraphQL[Context, None]):
@@ -192,5 +195,6 @@ def create_app(
             Route("/graphql", _GraphQLEndpoint(gated_graphql, chosen.graphiql)),
             *(asset_routes() if chosen.graphiql else []),
         ],
+        middleware=cors_middleware(chosen.cors_origins),
         lifespan=lifespan,
     )
