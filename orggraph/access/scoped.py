@@ -195,6 +195,10 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
         page = await self.inner.search(text, level, first, after, scope, households)
         return dataclasses.replace(page, items=[self._mask(item) for item in page.items])
 
+    async def latest_points_year(self) -> int | None:
+        """The store's, as for everyone: the default year is one rule, not per scope."""
+        return await self.inner.latest_points_year()
+
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
         summary = await self.inner.coverage_summary(await self._scope_for(scope_id))
         rows = [dataclasses.replace(row, node=self._mask(row.node)) for row in summary.rows]

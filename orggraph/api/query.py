@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -43,6 +42,7 @@ from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import GapKind
 from orggraph.store.cursors import search_cursor_of
 from orggraph.store.values import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
+from orggraph.store.years import points_year
 
 PageSize = Annotated[
     int,
@@ -57,7 +57,10 @@ ScopeArg = Annotated[
 ]
 YearArg = Annotated[
     int | None,
-    strawberry.argument(description="Calendar year for the points rule (default: this year)."),
+    strawberry.argument(
+        description="Calendar year for the points rule (default: the latest year with points "
+        "entries, else this year)."
+    ),
 ]
 
 
@@ -209,7 +212,7 @@ class Query(ServiceQuery):
             str(scope) if scope is not None else None,
             chosen,
             info.context.policy,
-            year or date.today().year,
+            await points_year(info.context.store, year),
             clamp_page_size(first),
             after,
         )
@@ -222,7 +225,7 @@ class Query(ServiceQuery):
         counts = await info.context.store.gap_counts(
             str(scope) if scope is not None else None,
             info.context.policy,
-            year or date.today().year,
+            await points_year(info.context.store, year),
         )
         return [GapCount(kind=CoverageGapKind(kind.value), count=counts[kind]) for kind in GapKind]
 

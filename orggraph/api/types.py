@@ -19,6 +19,7 @@ from orggraph.api.prefetch import load_children
 from orggraph.domain import entities
 from orggraph.domain.levels import Level as DomainLevel
 from orggraph.store.values import DEFAULT_PAGE_SIZE, ChildrenRequest, clamp_page_size
+from orggraph.store.years import points_year
 
 if TYPE_CHECKING:
     from orggraph.api.cadre_types import (
@@ -344,8 +345,17 @@ class Member(Node):
 
     @strawberry.field(description="Points earned in a year (年度积分).")
     async def points(
-        self, info: Info, year: Annotated[int, strawberry.argument(description="Calendar year.")]
+        self,
+        info: Info,
+        year: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Calendar year (default: the latest year with points entries, "
+                "else this year)."
+            ),
+        ] = None,
     ) -> Points:
+        year = await points_year(info.context.store, year)
         entries = await info.context.loaders.points.load(PointsKey(str(self.id), year))
         total = sum(entry.points for entry in entries)
         return Points(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from orggraph.ledger import LANGUAGES, write_ledger
 from orggraph.ledger.popolo import write_popolo
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore
+from orggraph.store.years import points_year
 from orggraph.verify import Drift, find_drifts
 
 
@@ -163,7 +163,8 @@ def export_command(
     metavar="YEAR",
     type=int,
     default=None,
-    help="The year whose points count for the points gap (default: this year).",
+    help="The year whose points count for the points gap (default: the latest year with "
+    "points entries, else this year).",
 )
 @click.option(
     "--verify",
@@ -181,11 +182,12 @@ def stats_command(
     (ORGGRAPH_MIN_HOUSEHOLDS, ORGGRAPH_MAX_HOUSEHOLDS, ORGGRAPH_MIN_YEARLY_POINTS).
     """
     if verify:
-        _verify(year or date.today().year, store_kind)
+        _verify(year, store_kind)
         return
 
     async def work(store: GraphStore, settings: Settings) -> dict[str, Any]:
-        return await collect_stats(store, scope, settings.policy, year or date.today().year)
+        chosen = await points_year(store, year)
+        return await collect_stats(store, scope, settings.policy, chosen)
 
     try:
         stats = run_with_store(store_kind, work, read_only=True)
@@ -194,11 +196,11 @@ def stats_command(
     click.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))
 
 
-def _verify(year: int, store_kind: str | None) -> None:
+def _verify(year: int | None, store_kind: str | None) -> None:
     """Every kept figure against a recount; exit 1 listing the drifts if any."""
 
     async def work(store: GraphStore, settings: Settings) -> tuple[int, list[Drift]]:
-        return await find_drifts(store, settings.policy, year)
+        return await find_drifts(store, settings.policy, await points_year(store, year))
 
     try:
         checked, drifts = run_with_store(store_kind, work, read_only=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +34,7 @@ from orggraph.reports.scope import ReportError
 from orggraph.reports.units_data import collect_units_report
 from orggraph.store import GraphStore
 from orggraph.store.protocols import OrgView
+from orggraph.store.years import points_year
 
 T = TypeVar("T")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -142,7 +142,8 @@ def report_group() -> None:
     "--year",
     type=click.IntRange(1900, 9999),
     default=None,
-    help="Year whose points count for the points-minimum gap (default: this year).",
+    help="Year whose points count for the points-minimum gap (default: the latest year with "
+    "points entries, else this year).",
 )
 def gaps_command(
     scope_id: str | None,
@@ -162,9 +163,9 @@ def gaps_command(
     Example: orggraph report gaps --scope S01-C03 --lang zh --out gaps.html
     """
     chosen = format_for(out, fmt)
-    wanted_year = year or date.today().year
 
     async def work(store: OrgView, settings: Settings, scope_id: str | None) -> None:
+        wanted_year = await points_year(store, year)
         report = await collect_gap_report(store, scope_id, settings.policy, wanted_year, _say)
         write_gap_report(report, chosen, lang, out)
         total = sum(report.gap_counts.values())
@@ -178,8 +179,9 @@ def gaps_command(
 @click.option(
     "--year",
     type=click.IntRange(1900, 9999),
-    required=True,
-    help="Calendar year of the points.",
+    default=None,
+    help="Calendar year of the points (default: the latest year with points entries, else "
+    "this year).",
 )
 @click.option(
     "--quarter",
@@ -194,7 +196,7 @@ def points_command(
     out: Path,
     store_kind: str | None,
     token: str | None,
-    year: int,
+    year: int | None,
     quarter: int | None,
 ) -> None:
     """Points publication (积分公示): each community's cadres and their points.
@@ -208,7 +210,10 @@ def points_command(
     chosen = format_for(out, fmt)
 
     async def work(store: OrgView, settings: Settings, scope_id: str | None) -> None:
-        report = await collect_points_report(store, scope_id, year, quarter, settings.policy, _say)
+        wanted_year = await points_year(store, year)
+        report = await collect_points_report(
+            store, scope_id, wanted_year, quarter, settings.policy, _say
+        )
         write_points_report(report, chosen, lang, out)
         cadres = sum(len(group.cadres) for group in report.communities)
         _say(f"wrote {out} ({chosen}, {cadres:,} cadre(s), {report.source} store)")
@@ -221,8 +226,9 @@ def points_command(
 @click.option(
     "--year",
     type=click.IntRange(1900, 9999),
-    required=True,
-    help="Calendar year of the points.",
+    default=None,
+    help="Calendar year of the points (default: the latest year with points entries, else "
+    "this year).",
 )
 def units_command(
     scope_id: str | None,
@@ -231,7 +237,7 @@ def units_command(
     out: Path,
     store_kind: str | None,
     token: str | None,
-    year: int,
+    year: int | None,
 ) -> None:
     """Yearly feedback to work units (街道向单位一年一反馈): each unit's cadres and points.
 
@@ -245,7 +251,8 @@ def units_command(
     chosen = format_for(out, fmt)
 
     async def work(store: OrgView, settings: Settings, scope_id: str | None) -> None:
-        report = await collect_units_report(store, scope_id, year, settings.policy, _say)
+        wanted_year = await points_year(store, year)
+        report = await collect_units_report(store, scope_id, wanted_year, settings.policy, _say)
         write_units_report(report, chosen, lang, out)
         _say(f"wrote {out} ({chosen}, {len(report.units):,} work unit(s), {report.source} store)")
 

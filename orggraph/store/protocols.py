@@ -140,6 +140,11 @@ class BatchedReads(Protocol):
         """
         ...
 
+    async def latest_points_year(self) -> int | None:
+        """The latest calendar year of any points entry in the store (None when there is
+        none): the default year of the points rules (orggraph/store/years.py)."""
+        ...
+
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
         """The scope's counts and one row per child (streets for the city), by child id.
 

@@ -788,6 +788,9 @@ class MemoryStore(MemoryServiceDesk, SingleReads):
 
     # -- coverage and gaps ------------------------------------------------------------------
 
+    async def latest_points_year(self) -> int | None:
+        return max((day.year for _, day, _, _ in self._state.points.values()), default=None)
+
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
         counts = self._counts(scope_id)
         children = sorted(self._state.streets if scope_id is None else self._state.succ[scope_id])

@@ -650,6 +650,10 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
 
     # -- coverage and gaps -------------------------------------------------------------------
 
+    async def latest_points_year(self) -> int | None:
+        year: int | None = (await self.db.query("latest_points_year"))[0]["year"]
+        return year
+
     async def coverage_summary(self, scope_id: str | None = None) -> CoverageSummary:
         """The scope's kept figures and its children's, by child id."""
         found = (await self.db.query("figures_children", scope_id=scope_id))[0]
