@@ -17,6 +17,7 @@ from orggraph.cli.reports import report_group
 from orggraph.cli.schema import schema_group
 from orggraph.cli.seed import seed_group
 from orggraph.cli.serve import serve_command
+from orggraph.cli.service_report import service_command
 from orggraph.cli.token import audit_command, token_group
 
 __all__ = ["main"]
@@ -48,3 +49,4 @@ for _command in (
     restore_command,
 ):
     main.add_command(_command)
+report_group.add_command(service_command)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from orggraph.domain.entities import Counts, Household, Member, Mode, PointsEntry, Unit
-from orggraph.domain.gaps import GapKind
+from orggraph.domain.gaps import SERVICE_GAP_KINDS, GapKind
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.policy import Policy
 
@@ -114,7 +114,7 @@ class Model:
             ),
             GapKind.UNIT_WITHOUT_CHILDREN: sum(not self.children(u) for u in units),
             GapKind.CADRE_UNDER_POINTS: sum(sums[m] < policy.min_yearly_points for m in of_scope),
-        }
+        } | dict.fromkeys(SERVICE_GAP_KINDS, 0)  # the model writes no service requests
 
     def scopes(self) -> Iterable[str | None]:
         """The city and every unit and household."""
