@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLAbstractType
 
 from orggraph.api.context import Info
+from orggraph.api.eager import loaded_or_later
 from orggraph.api.loaders import PointsKey
 from orggraph.api.prefetch import load_children
 from orggraph.domain import entities
@@ -151,11 +152,10 @@ class OrgNode(Node):
     parent_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The unit directly above (null for a street).")
-    async def parent(self, info: Info) -> OrgNode | None:
+    def parent(self, info: Info) -> OrgNode | None:
         if self.parent_id is None:
             return None
-        found = await info.context.loaders.node.load(self.parent_id)
-        return org_node(found) if found is not None else None
+        return loaded_or_later(info.context.loaders.node, self.parent_id, _org_node_or_none)
 
     @strawberry.field(description="Every unit above, the street first.")
     async def ancestors(self, info: Info) -> list[OrgNode]:
@@ -163,18 +163,18 @@ class OrgNode(Node):
         return [org_node(unit) for unit in units]
 
     @strawberry.field(description="Figures for this node's subtree.")
-    async def counts(self, info: Info) -> Counts:
-        return Counts.of(await info.context.loaders.counts.load(str(self.id)))
+    def counts(self, info: Info) -> Counts:
+        return loaded_or_later(info.context.loaders.counts, str(self.id), Counts.of)
 
     @strawberry.field(description="Covered share of the subtree's households (0 to 1).")
-    async def coverage(self, info: Info) -> float:
-        return (await info.context.loaders.counts.load(str(self.id))).coverage
+    def coverage(self, info: Info) -> float:
+        return loaded_or_later(info.context.loaders.counts, str(self.id), _coverage_of)
 
 
 @strawberry.interface(description="A unit of levels 1-4: it has children.")
 class OrgUnit(OrgNode):
     @strawberry.field(description="The units (or households) directly below, by id, paged.")
-    async def children(
+    def children(
         self,
         info: Info,
         first: Annotated[
@@ -185,7 +185,12 @@ class OrgUnit(OrgNode):
         ] = None,
     ) -> OrgNodeConnection:
         request = ChildrenRequest(str(self.id), clamp_page_size(first), after)
-        return OrgNodeConnection.of(await load_children(info, request))
+        return loaded_or_later(
+            info.context.loaders.children,
+            request,
+            OrgNodeConnection.of,
+            lambda: load_children(info, request),
+        )
 
     @strawberry.field(
         description="The unit's roster (名册): cadres registered with a community in it or "
@@ -440,6 +445,14 @@ def household_of(household: entities.Household) -> Household:
         phone=household.phone,
         central=household.central,
     )
+
+
+def _org_node_or_none(node: entities.Node | None) -> OrgNode | None:
+    return org_node(node) if node is not None else None
+
+
+def _coverage_of(counts: entities.Counts) -> float:
+    return counts.coverage
 
 
 def mode_of(mode: entities.Mode) -> AssignmentMode:
