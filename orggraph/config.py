@@ -83,6 +83,13 @@ def _env_nonnegative(name: str, default: float) -> float:
     return value
 
 
+def _log_format() -> str:
+    chosen = _env("ORGGRAPH_LOG_FORMAT", "text").lower()
+    if chosen not in ("text", "json"):
+        raise ValueError(f"ORGGRAPH_LOG_FORMAT must be 'text' or 'json', got {chosen!r}")
+    return chosen
+
+
 def _env_path(name: str) -> Path | None:
     raw = _env(name, "")
     return Path(raw) if raw else None
@@ -124,6 +131,12 @@ class ApiSettings:
     """None: any valid document runs."""
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed to call the API; empty: cross-origin calls refused."""
+    metrics: bool = True
+    """Serve Prometheus text at /metrics."""
+    json_logs: bool = False
+    """One JSON object a log line instead of text."""
+    verify_every_s: float = 0.0
+    """Check the kept figures against a recount this often (0: never)."""
 
     @property
     def revoked_tokens_path(self) -> Path:
@@ -199,6 +212,9 @@ class Settings:
                 revoked_tokens_file=_env_path("ORGGRAPH_REVOKED_TOKENS_FILE"),
                 trusted_documents_file=_env_path("ORGGRAPH_TRUSTED_DOCUMENTS"),
                 cors_origins=_parse_origins(_env("ORGGRAPH_CORS_ORIGINS", "")),
+                metrics=_env_bool("ORGGRAPH_METRICS", True),
+                json_logs=_log_format() == "json",
+                verify_every_s=_env_nonnegative("ORGGRAPH_VERIFY_EVERY", 0.0),
             ),
             policy=Policy(
                 min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),

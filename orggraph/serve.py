@@ -10,8 +10,11 @@ write raises, so the workers answer alike.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
+import logging
 import os
+import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -24,7 +27,15 @@ from orggraph.api.trusted import read_manifest
 from orggraph.auth.revocation import RevokedTokens
 from orggraph.auth.tokens import Principal, Role, create_token, load_secrets
 from orggraph.config import Settings
+from orggraph.domain.policy import Policy
+from orggraph.observability.logs import log_config
+from orggraph.observability.metrics import FIGURE_CHECKS, FIGURE_DRIFTS
 from orggraph.store import open_store
+from orggraph.store.protocols import GraphStore
+from orggraph.store.years import points_year
+from orggraph.verify import find_drifts
+
+log = logging.getLogger("orggraph.serve")
 
 DEMO_TOKEN_TTL_S = 7 * 24 * 3600
 
@@ -83,6 +94,10 @@ def serve(
         return
     asyncio.run(_prepare(settings, print_admin_token, demo))
     os.environ["ORGGRAPH_STORE"] = settings.store  # the workers read their settings from it
+    if settings.api.metrics:
+        os.environ.setdefault(
+            "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="orggraph-metrics-")
+        )
     uvicorn.run(
         WORKER_APP,
         factory=True,
@@ -90,12 +105,47 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level="info",
-        **_uvicorn_options(access_log),
+        **_uvicorn_options(settings, access_log),
     )
 
 
-def _uvicorn_options(access_log: bool) -> dict[str, Any]:
-    return {"loop": "uvloop", "http": "httptools", "access_log": access_log}
+def _uvicorn_options(settings: Settings, access_log: bool) -> dict[str, Any]:
+    return {
+        "loop": "uvloop",
+        "http": "httptools",
+        "access_log": access_log,
+        "log_config": log_config(settings.api.json_logs),
+        # SIGTERM: stop accepting, let requests in flight finish (each is bounded by the
+        # request time limit), then exit
+        "timeout_graceful_shutdown": int(settings.api.request_timeout_s) + 5,
+    }
+
+
+def _with_background(options: AppOptions, store: GraphStore, settings: Settings) -> AppOptions:
+    """The options plus the periodic figures check, if one is asked for."""
+    every = settings.api.verify_every_s
+    if every <= 0:
+        return options
+    return dataclasses.replace(
+        options, background=(lambda: check_figures_every(store, settings.policy, every),)
+    )
+
+
+async def check_figures_every(store: GraphStore, policy: Policy, seconds: float) -> None:
+    """Recount every kept figure every `seconds` and report drifts as metrics and a WARNING
+    (the same check as `orggraph stats --verify`, in the serving process)."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            year = await points_year(store, None)
+            _, drifts = await find_drifts(store, policy, year)
+        except Exception:  # a failed check (the store down, say) is logged, the loop goes on
+            log.exception("figures check failed")
+            continue
+        FIGURE_CHECKS.labels("drift" if drifts else "clean").inc()
+        FIGURE_DRIFTS.set(len(drifts))
+        if drifts:
+            log.warning("%d kept figure(s) drift from a recount: %s", len(drifts), drifts[:5])
 
 
 async def _prepare(settings: Settings, print_admin_token: bool, demo: bool) -> None:
@@ -158,7 +208,8 @@ class _WorkerApp:
     async def _build(self) -> Callable[..., Awaitable[None]]:
         secrets = load_secrets(self.settings.api.secret_file)
         store = await open_store(self.settings)
-        app = create_app(store, self.settings.policy, secrets, app_options(self.settings))
+        options = _with_background(app_options(self.settings), store, self.settings)
+        app = create_app(store, self.settings.policy, secrets, options)
         settle_heap()
         return app
 
@@ -176,7 +227,7 @@ async def _serve(settings: Settings, print_admin_token: bool, demo: bool, access
         from orggraph.demo import ensure_demo_city
 
         await ensure_demo_city(store)
-    app = create_app(store, settings.policy, secrets, options)
+    app = create_app(store, settings.policy, secrets, _with_background(options, store, settings))
     settle_heap()
     if print_admin_token:
         _print_admin_token(secrets[0], f"http://{settings.host}:{settings.port}/graphql")
@@ -185,7 +236,7 @@ async def _serve(settings: Settings, print_admin_token: bool, demo: bool, access
         host=settings.host,
         port=settings.port,
         log_level="info",
-        **_uvicorn_options(access_log),
+        **_uvicorn_options(settings, access_log),
     )
     await uvicorn.Server(config).serve()
 
@@ -209,6 +260,7 @@ def app_options(settings: Settings) -> AppOptions:
         rate_limit=rate,
         revoked_tokens=RevokedTokens(api.revoked_tokens_path),
         trusted_documents=trusted,
+        metrics=api.metrics,
     )
 
 

@@ -41,10 +41,11 @@ def test_only_the_cli_package_imports_click_or_the_cli() -> None:
 
 
 LOWER = {
+    "observability": set(),
     "domain": set(),
     "config": {"domain"},
     "ledger": {"domain"},
-    "store": {"domain", "config"},
+    "store": {"domain", "config", "observability"},
     "seed": {"domain", "ledger"},
     "auth": {"domain", "config"},
     "access": {"domain", "store", "auth"},
@@ -52,9 +53,9 @@ LOWER = {
     "reports": {"domain", "store"},
     "stats": {"domain", "store"},
     "localneo4j": {"domain", "config", "store"},
-    "api": {"domain", "store", "auth", "access"},
+    "api": {"domain", "store", "auth", "access", "observability"},
     "demo": {"domain", "ledger", "seed", "store", "importer"},
-    "serve": {"domain", "config", "store", "auth", "api", "demo"},
+    "serve": {"domain", "config", "store", "auth", "api", "demo", "observability", "verify"},
     "verify": {"domain", "store"},
 }
 """What each layer may import of orggraph: only layers below it (the CLI may import all)."""

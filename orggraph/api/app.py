@@ -8,12 +8,13 @@ closes it when it shuts down. Every GraphQL request passes the token gate and th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Container, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Container, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -31,6 +32,7 @@ from orggraph.api.health import PING_TIMEOUT_S, StoreHealth
 from orggraph.api.json_codec import FastJson
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
+from orggraph.api.observe import Observed
 from orggraph.api.rate_limit import RateLimit, RateLimiter
 from orggraph.api.schema import build_schema
 from orggraph.api.security import (
@@ -45,6 +47,7 @@ from orggraph.api.security import (
 from orggraph.api.trusted import Operation, TrustedDocumentsOnly
 from orggraph.auth.tokens import Principal
 from orggraph.domain.policy import Policy
+from orggraph.observability.metrics import exposition
 from orggraph.store.protocols import GraphStore
 
 
@@ -61,6 +64,10 @@ class AppOptions:
     revoked_tokens: Container[str] = frozenset()
     trusted_documents: Mapping[str, Operation] | None = None
     """None: any valid document runs; otherwise only these (trusted.py)."""
+    metrics: bool = True
+    """Serve /metrics (Prometheus text, no token: keep it off the public network)."""
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+    """Loops to run while the app serves (a periodic figures check, say)."""
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed to call the API (cors.py); empty: none."""
 
@@ -166,13 +173,20 @@ def create_app(
             )
         return JSONResponse({"status": "ready", "store": store.name})
 
+    async def metrics(_: Request) -> Response:
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
-        watching = asyncio.create_task(health.run())
+        running: list[asyncio.Task[None]] = [
+            asyncio.create_task(loop()) for loop in (health.run, *chosen.background)
+        ]
         try:
             yield {}
         finally:
-            watching.cancel()
+            for task in running:
+                task.cancel()
             await store.close()
 
     gated_graphql = BodyLimit(
@@ -192,9 +206,10 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *([Route("/metrics", metrics)] if chosen.metrics else []),
             Route("/graphql", _GraphQLEndpoint(gated_graphql, chosen.graphiql)),
             *(asset_routes() if chosen.graphiql else []),
         ],
-        middleware=cors_middleware(chosen.cors_origins),
+        middleware=[Middleware(Observed), *cors_middleware(chosen.cors_origins)],
         lifespan=lifespan,
     )

@@ -15,6 +15,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from orggraph.observability.metrics import STORE_DOWN
+
 log = logging.getLogger("orggraph.api")
 
 PING_EVERY_S = 0.5
@@ -61,11 +63,13 @@ class StoreHealth:
         if self.down:
             log.warning("store answers again")
             self.down, self.reason = False, ""
+            STORE_DOWN.set(0)
 
     def _went_down(self, reason: str) -> None:
         if not self.down:
             log.warning("store unavailable: %s; answering 503 until it is back", reason)
         self.down, self.reason = True, reason
+        STORE_DOWN.set(1)
         now = asyncio.get_running_loop().time()
         for timeout in self._in_flight:
             timeout.reschedule(now)

@@ -11,6 +11,7 @@ from orggraph.api import gap_types, types
 from orggraph.api.errors import DomainErrorCodes, label_parse_failure, log_client_error
 from orggraph.api.limits import Limits, limit_extensions
 from orggraph.api.mutation import Mutation
+from orggraph.api.observe import OperationMetrics
 from orggraph.api.query import Query
 
 _CONCRETE_TYPES = [
@@ -54,6 +55,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         types=_CONCRETE_TYPES,
         extensions=[
             *limit_extensions(chosen),
+            OperationMetrics,
             lambda: DomainErrorCodes(hide_suggestions=not chosen.introspection),
         ],
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from orggraph.api.health import StoreHealth
 from orggraph.auth.tokens import AuthError, Principal, verify_token_until
+from orggraph.observability.metrics import cache_lookup
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -95,6 +96,7 @@ class RequireToken:
     def _verify(self, token: str) -> Principal:
         now = self.clock()
         known = self._verified.get(token)
+        cache_lookup("tokens", known is not None and now < known[1])
         if known is None or now >= known[1]:
             verified = verify_token_until(self.secrets, token, now)
             if len(self._verified) >= VERIFIED_TOKENS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -37,6 +38,7 @@ from neo4j.exceptions import (
 )
 
 from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError
+from orggraph.observability.metrics import STORE_QUERY_SECONDS
 from orggraph.store.neo4j import cypher
 from orggraph.store.values import StoreUnavailableError
 
@@ -128,11 +130,14 @@ class Connection:
         Cypher parameter can be taken for it)."""
         self.queries_sent += 1
         text = cypher.query(query_name)
+        started = time.perf_counter()
         if isinstance(runner, AsyncSession):
             result = await runner.run(Query(text, timeout=timeout_s), params)
         else:  # a managed transaction carries its own timeout (unit_of_work)
             result = await runner.run(text, params)
-        return [record async for record in result]
+        records = [record async for record in result]
+        STORE_QUERY_SECONDS.labels(query_name).observe(time.perf_counter() - started)
+        return records
 
     @asynccontextmanager
     async def session(self, access_mode: str = WRITE_ACCESS) -> AsyncIterator[AsyncSession]:

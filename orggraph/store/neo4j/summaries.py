@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
+from orggraph.observability.metrics import cache_lookup
 from orggraph.store.neo4j.connection import Connection
 
 T = TypeVar("T")
@@ -26,7 +27,9 @@ class SummaryCache:
         version = int((await self._connection.query("data_version"))[0]["version"])
         hit = self._answers.get(key)
         if hit is not None and hit[0] == version:
+            cache_lookup("summaries", True)
             return cast(T, hit[1])
+        cache_lookup("summaries", False)
         value = await compute()
         if len(self._answers) >= SUMMARY_CACHE_SIZE:
             self._answers.pop(next(iter(self._answers)))
