@@ -1,4 +1,5 @@
-"""The malformed-ledger corpus: each case is rejected with the right message, nothing written.
+"""The malformed-ledger corpus: each case is rejected with the right message, nothing written
+(the whole store exported before and after is the same). Both stores.
 
 Each folder under `malformed/` holds a ledger (a `ledger/` folder of CSV files, or one
 workbook) and `expected.txt`, one expected message fragment a line; a case with `preload/`
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from orggraph.importer import import_ledger
+from orggraph.importer import export_ledger, import_ledger
 from orggraph.store.protocols import GraphStore
 
 from .conftest import cli
@@ -31,18 +32,21 @@ def test_the_corpus_is_big_enough() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-async def test_rejected_with_the_right_message(case: Path, memory_store: GraphStore) -> None:
+async def test_rejected_with_the_right_message(case: Path, store: GraphStore) -> None:
     if (case / "preload").is_dir():
-        assert (await import_ledger(case / "preload", memory_store, progress=False)).ok
-    before = await memory_store.counts()
+        assert (await import_ledger(case / "preload", store, progress=False)).ok
+    before = await export_ledger(store)
+    counted = await store.counts()
 
-    report = await import_ledger(_ledger(case), memory_store, progress=False)
+    report = await import_ledger(_ledger(case), store, progress=False)
 
     messages = [str(problem) for problem in report.problems]
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     for fragment in filter(None, expected):
         assert any(fragment in message for message in messages), (fragment, messages)
-    assert await memory_store.counts() == before
+    assert messages, "a malformed ledger must be refused"
+    assert await export_ledger(store) == before
+    assert await store.counts() == counted
 
 
 def test_the_cli_lists_every_problem_and_exits_1(data_env: Path) -> None:
