@@ -42,7 +42,7 @@ from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.gaps import GapKind
 from orggraph.store.cursors import search_cursor_of
 from orggraph.store.values import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
-from orggraph.store.years import points_year
+from orggraph.store.years import UNUSED_YEAR, points_year
 
 PageSize = Annotated[
     int,
@@ -208,11 +208,13 @@ class Query(ServiceQuery):
         after: After = None,
     ) -> CoverageGapConnection:
         chosen = [kind.domain() for kind in kinds] if kinds else list(GapKind)
+        # Only the points gap reads the year: other kinds need no store read to choose it.
+        needs_year = GapKind.CADRE_UNDER_POINTS in chosen
         page = await info.context.store.gaps(
             str(scope) if scope is not None else None,
             chosen,
             info.context.policy,
-            await points_year(info.context.store, year),
+            await points_year(info.context.store, year) if needs_year else year or UNUSED_YEAR,
             clamp_page_size(first),
             after,
         )

@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orggraph.domain.entities import Counts, Household, Page, Unit
+from orggraph.domain.errors import InvalidValueError
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
 def clamp_page_size(first: int) -> int:
-    """Page sizes are capped so no request can ask for the whole city at once."""
-    return max(1, min(first, MAX_PAGE_SIZE))
+    """Page sizes are capped so no request can ask for the whole city at once; a size below
+    1 is a mistake (it used to give one item quietly) and is refused as INVALID_VALUE."""
+    if first < 1:
+        raise InvalidValueError(f"page size must be at least 1, got {first}")
+    return min(first, MAX_PAGE_SIZE)
 
 
 class StoreUnavailableError(RuntimeError):

@@ -12,6 +12,10 @@ from datetime import date
 
 from orggraph.store.protocols import OrgView
 
+UNUSED_YEAR = 1
+"""The year handed to a gap query that lists no points gap (the year changes nothing then),
+so choosing it costs no store read."""
+
 
 async def points_year(view: OrgView, year: int | None) -> int:
     """`year` when given, else the latest year with points entries, else this year."""
