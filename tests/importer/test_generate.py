@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from orggraph.domain.levels import Level
+from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.ledger import Ledger, ParsedLedger, read_ledger, write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import ProfileError, find_profile, load_profile
@@ -134,10 +135,28 @@ def test_an_impossible_profile_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no profile 'nowhere'" in result.output
 
 
-def test_ledger_figures_count_what_is_there(small_city: Ledger) -> None:
-    figures = small_city.figures()
-    assert figures["assignments"] == len(small_city.assignments)
-    assert figures["points_entries"] == len(small_city.points)
+def test_ledger_figures_count_what_is_there(small_city: Ledger, small_city_csv: Path) -> None:
+    """The figures against a plain count of the rows the ledger's files hold."""
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (small_city_csv / name).open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    units, households = rows("units.csv"), rows("households.csv")
+    assignments = rows("assignments.csv")
+    levels = Counter(row["level"] for row in units)
+    assert small_city.figures() == {
+        "units": {level.name.lower(): levels[level.name.lower()] for level in UNIT_LEVELS},
+        "households": len(households),
+        "central_households": sum(row["central"] == "yes" for row in households),
+        "covered_households": len({row["household_id"] for row in assignments}),
+        "members": len(rows("members.csv")),
+        "covering_members": len({row["member_id"] for row in assignments}),
+        "assignments": len(assignments),
+        "work_units": len(rows("work_units.csv")),
+        "points_entries": len(rows("points.csv")),
+    }
+    assert all(levels.values()) and len(assignments) > len(households) // 2
 
 
 def test_the_sample_city_is_what_the_generator_writes(tmp_path: Path) -> None:
