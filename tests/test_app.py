@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from html.parser import HTMLParser
+from importlib.resources import files
 from pathlib import Path
 
 import httpx
 import jwt
 import pytest
 
-from orggraph.api.app import create_app
+from orggraph.api.app import AppOptions, create_app
+from orggraph.api.graphiql import ASSET_PACKAGE, ASSET_PREFIX, asset_names
 from orggraph.api.security import Receive, RequireToken, Scope, Send
 from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.domain.entities import Unit
@@ -66,10 +69,71 @@ async def test_graphql_lists_streets_in_id_order(client: httpx.AsyncClient) -> N
     ]
 
 
-async def test_graphiql_page_is_served(client: httpx.AsyncClient) -> None:
+class _PageParts(HTMLParser):
+    """The scripts and style sheets a page loads, its inline scripts and its element ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.inline: list[str] = []
+        self.ids: set[str] = set()
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        if tag == "script" and found.get("src"):
+            self.loads.append(str(found["src"]))
+        elif tag == "script":
+            self._in_script = True
+        if tag == "link" and found.get("rel") == "stylesheet":
+            self.loads.append(str(found["href"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = self._in_script and tag != "script"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.inline.append(data)
+
+
+async def test_graphiql_page_loads_its_assets_from_the_service(
+    client: httpx.AsyncClient,
+) -> None:
+    """The page mounts GraphiQL on this endpoint, and every script and style sheet it loads
+    is served here, byte for byte the installed file (nothing from outside)."""
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
-    assert "graphiql" in response.text.lower()
+    assert response.headers["content-type"].startswith("text/html")
+    page = _PageParts()
+    page.feed(response.text)
+    assert sorted(page.loads) == sorted(ASSET_PREFIX + name for name in asset_names())
+    for path in page.loads:
+        asset = await client.get(path)
+        assert asset.status_code == 200, path
+        name = path.removeprefix(ASSET_PREFIX)
+        assert (
+            asset.content == (files(ASSET_PACKAGE) / "static" / ASSET_PACKAGE / name).read_bytes()
+        )
+        assert asset.headers["content-type"].split(";")[0] in ("text/javascript", "text/css")
+    script = "".join(page.inline)
+    assert "graphiql" in page.ids
+    assert 'GraphiQL.createFetcher({ url: window.location.href.split("?")[0] })' in script
+    assert 'document.getElementById("graphiql")' in script
+    assert (await client.get(ASSET_PREFIX + "not-an-asset.js")).status_code == 404
+
+
+async def test_graphiql_switched_off_serves_no_page(tmp_path: Path) -> None:
+    store = await MemoryStore.open(tmp_path / "data")
+    app = create_app(store, Policy(), SECRET, AppOptions(graphiql=False))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        response = await http.get("/graphql", headers={"Accept": "text/html"})
+        assert response.status_code == 401  # the token gate, as for any other request
+        assert (await http.get(ASSET_PREFIX + asset_names()[0])).status_code == 404
+    await store.close()
 
 
 @pytest.mark.parametrize(
