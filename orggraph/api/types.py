@@ -96,8 +96,9 @@ class Counts:
     assignments: int = strawberry.field(
         description="Cadre-household pairs whose household is inside the subtree."
     )
-    coverage: float = strawberry.field(
-        description="coveredHouseholds / households (0 when there are no households)."
+    coverage: float | None = strawberry.field(
+        description="coveredHouseholds / households; null when there are no households (a "
+        "share of nothing, not 0%)."
     )
 
     @classmethod
@@ -114,7 +115,7 @@ class Counts:
             cadres=counts.members,
             covering_cadres=counts.covering_members,
             assignments=counts.assignments,
-            coverage=counts.coverage,
+            coverage=_coverage_of(counts),
         )
 
 
@@ -166,8 +167,10 @@ class OrgNode(Node):
     def counts(self, info: Info) -> Counts:
         return loaded_or_later(info.context.loaders.counts, str(self.id), Counts.of)
 
-    @strawberry.field(description="Covered share of the subtree's households (0 to 1).")
-    def coverage(self, info: Info) -> float:
+    @strawberry.field(
+        description="Covered share of the subtree's households (0 to 1); null without households."
+    )
+    def coverage(self, info: Info) -> float | None:
         return loaded_or_later(info.context.loaders.counts, str(self.id), _coverage_of)
 
 
@@ -451,8 +454,8 @@ def _org_node_or_none(node: entities.Node | None) -> OrgNode | None:
     return org_node(node) if node is not None else None
 
 
-def _coverage_of(counts: entities.Counts) -> float:
-    return counts.coverage
+def _coverage_of(counts: entities.Counts) -> float | None:
+    return counts.coverage if counts.households else None
 
 
 def mode_of(mode: entities.Mode) -> AssignmentMode:
