@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import gc
 import logging
 import os
+import socket
 import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -58,6 +60,32 @@ class WorkersError(ValueError):
     """More worker processes asked for than the store can be served from."""
 
 
+class PortInUseError(ValueError):
+    """The address cannot be listened on; said before anything is loaded or printed."""
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Bind the address once and let it go, as uvicorn will bind it (SO_REUSEADDR), so a
+    taken port fails here, naming the setting, instead of after the demo city was loaded and
+    a token and a curl line for the wrong server were printed."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUseError(
+                    f"port {port} on {host} is already in use (another `orggraph serve`?): "
+                    f"stop that server, or choose another port, e.g. ORGGRAPH_PORT={port + 1} "
+                    "make serve (or orggraph serve --port)"
+                ) from None
+            raise PortInUseError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (set ORGGRAPH_HOST and "
+                "ORGGRAPH_PORT)"
+            ) from None
+
+
 def check_workers(store: str, workers: int) -> None:
     """The embedded store lives in one process (one journal writer, data in its memory), so
     it is served by one; Neo4j by as many as asked."""
@@ -89,6 +117,7 @@ def serve(
     the demo, then uvicorn starts the workers, each opening its own.
     """
     check_workers(settings.store, workers)
+    check_port_free(settings.host, settings.port)
     if workers == 1:
         asyncio.run(_serve(settings, print_admin_token, demo, access_log))
         return

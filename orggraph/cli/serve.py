@@ -51,7 +51,7 @@ def serve_command(
     """
     from orggraph.api.trusted import ManifestError
     from orggraph.demo import DemoImportError
-    from orggraph.serve import WorkersError
+    from orggraph.serve import PortInUseError, WorkersError
     from orggraph.serve import serve as run_service
 
     settings = _settings()
@@ -68,7 +68,7 @@ def serve_command(
             workers,
             access_log,
         )
-    except (DemoImportError, ManifestError, WorkersError) as exc:
+    except (DemoImportError, ManifestError, WorkersError, PortInUseError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
