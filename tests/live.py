@@ -54,6 +54,7 @@ def live_server(
         "ORGGRAPH_PORT": str(port),
         **(env or {}),
     }
+    folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"serve-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(

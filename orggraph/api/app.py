@@ -24,6 +24,7 @@ from strawberry.http import GraphQLHTTPResponse
 
 from orggraph.access import ScopedStore
 from orggraph.api.body_limit import BodyLimit
+from orggraph.api.consistency import CarryBookmarks
 from orggraph.api.context import Context
 from orggraph.api.cors import cors_middleware
 from orggraph.api.errors import STORE_UNAVAILABLE
@@ -210,6 +211,10 @@ def create_app(
             Route("/graphql", _GraphQLEndpoint(gated_graphql, chosen.graphiql)),
             *(asset_routes() if chosen.graphiql else []),
         ],
-        middleware=[Middleware(Observed), *cors_middleware(chosen.cors_origins)],
+        middleware=[
+            Middleware(Observed),
+            *cors_middleware(chosen.cors_origins),
+            Middleware(CarryBookmarks),
+        ],
         lifespan=lifespan,
     )

@@ -25,7 +25,8 @@ def cors_middleware(origins: Sequence[str]) -> list[Middleware]:
             CORSMiddleware,
             allow_origins=list(origins),
             allow_methods=["GET", "POST"],
-            allow_headers=["authorization", "content-type"],
+            allow_headers=["authorization", "content-type", "x-request-id", "x-orggraph-bookmark"],
+            expose_headers=["x-request-id", "x-orggraph-bookmark", "retry-after"],
             allow_credentials=False,
             max_age=PREFLIGHT_MAX_AGE_S,
         )

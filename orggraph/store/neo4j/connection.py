@@ -22,6 +22,7 @@ from neo4j import (
     AsyncGraphDatabase,
     AsyncManagedTransaction,
     AsyncSession,
+    Bookmarks,
     Query,
     Record,
     unit_of_work,
@@ -39,6 +40,7 @@ from neo4j.exceptions import (
 
 from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError
 from orggraph.observability.metrics import STORE_QUERY_SECONDS
+from orggraph.store.bookmarks import CHAIN
 from orggraph.store.neo4j import cypher
 from orggraph.store.values import StoreUnavailableError
 
@@ -142,11 +144,16 @@ class Connection:
     @asynccontextmanager
     async def session(self, access_mode: str = WRITE_ACCESS) -> AsyncIterator[AsyncSession]:
         """A session whose driver errors come out as the domain's and the protocol's errors."""
+        chain = CHAIN.get()
         try:
             async with self.driver.session(
-                database=self.database, default_access_mode=access_mode
+                database=self.database,
+                default_access_mode=access_mode,
+                bookmarks=Bookmarks.from_raw_values(chain.wanted()) if chain else None,
             ) as session:
                 yield session
+                if chain is not None and access_mode == WRITE_ACCESS:
+                    chain.made.update((await session.last_bookmarks()).raw_values)
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable, AuthError) as exc:
             raise StoreUnavailableError(f"Neo4j at {self.uri} does not answer: {exc}") from exc
         except ConstraintError as exc:
