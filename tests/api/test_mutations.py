@@ -5,19 +5,10 @@ from __future__ import annotations
 import pytest
 from contract.city import City
 
+from .access import audit_count, snapshot
 from .client import GraphQLClient
 
 pytestmark = pytest.mark.api
-
-COUNTS = (
-    "{ coverageSummary { counts { streets communities branches buildingGroups households "
-    "coveredHouseholds assignments } } }"
-)
-
-
-async def _totals(api: GraphQLClient) -> dict[str, int]:
-    counts: dict[str, int] = (await api.ok(COUNTS))["coverageSummary"]["counts"]
-    return counts
 
 
 async def test_create_rename_move_delete_a_unit(api: GraphQLClient, city: City) -> None:
@@ -119,13 +110,28 @@ async def test_upserts_and_points(api: GraphQLClient, city: City) -> None:
             "INVALID_VALUE",
             "bad id!",
         ),
+        ('renameUnit(id: "b1", name: "   ") { id }', "INVALID_VALUE", "b1"),
+        ('moveUnit(id: "g1", parentId: "c1") { id }', "WRONG_PARENT_LEVEL", "c1"),
+        (
+            'upsertHousehold(input: {id: "h01", name: "x", parentId: "b1"}) { id }',
+            "WRONG_PARENT_LEVEL",
+            "b1",
+        ),
+        (
+            'transferHousehold(householdId: "h04", fromMemberId: "m1", toMemberId: "m2", '
+            'since: "2025-01-01") { since }',
+            "NOT_ASSIGNED",
+            "m1",
+        ),
     ],
 )
 async def test_failed_mutations_are_coded_and_change_nothing(
     api: GraphQLClient, city: City, mutation: str, code: str, named_id: str
 ) -> None:
-    before = await _totals(api)
+    ids = [*city.node_ids(), "g9", "bad id!"]
+    before, audits = await snapshot(api, ids), await audit_count(api)
     error = await api.error(f"mutation {{ {mutation} }}")
     assert error["extensions"]["code"] == code
     assert named_id in error["message"]
-    assert await _totals(api) == before
+    assert await snapshot(api, ids) == before  # every field of every node and the figures
+    assert await audit_count(api) == audits
