@@ -8,9 +8,10 @@ Parsers raise `ValueError` with a message meant for the organiser who typed the 
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
-from datetime import date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime
 
 from orggraph.domain.cadres import EndReason
 from orggraph.domain.entities import Mode
@@ -139,12 +140,21 @@ def parse_date(text: str) -> date:
     if stripped.endswith(" 00:00:00"):
         stripped = stripped[: -len(" 00:00:00")]
     match = _DATE.match(stripped)
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            pass
-    raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)")
+    if not match:
+        raise ValueError(f"{text!r} is not a date (write it as YYYY-MM-DD)")
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text!r} is not a date that exists (there is no month {month})")
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError(f"{text!r} is not a date that exists (year {year})")
+    days = calendar.monthrange(year, month)[1]
+    raise ValueError(
+        f"{text!r} is not a date that exists ({year}-{month:02d} has {days} days, not {day})"
+    )
 
 
 def format_date(day: date) -> str:
