@@ -55,12 +55,21 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+_SHORT_CHINESE = {
+    Level.STREET: ("街道", "街道工委", "大工委"),
+    Level.COMMUNITY: ("社区", "社区党委", "大党委"),
+    Level.BRANCH: ("小区", "支部", "小区支部", "党支部"),
+    Level.BUILDING: ("楼栋", "党小组", "楼栋小组"),
+}
+"""How ledgers written by hand name the levels besides the document's full terms."""
+
+
 def parse_level(text: str) -> Level:
-    """`street`, `StreetCommittee`, `street working committee` or `街道大工委`, and so on."""
+    """`street`, `StreetCommittee`, `street working committee`, `街道大工委`, `街道`, and so on."""
     wanted = text.strip().lower()
     for level in UNIT_LEVELS:
         spellings = (_LEVEL_WORDS[level], level.label.lower(), level.english, level.name.lower())
-        if wanted in spellings or text.strip() == level.chinese:
+        if wanted in spellings or text.strip() in (level.chinese, *_SHORT_CHINESE[level]):
             return level
     choices = ", ".join(f"{_LEVEL_WORDS[level]} ({level.chinese})" for level in UNIT_LEVELS)
     raise ValueError(f"level {text!r} is not one of {choices}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from orggraph.domain.entities import Mode
+from orggraph.domain.levels import Level
 from orggraph.ledger import Ledger, read_ledger, write_ledger
 from orggraph.ledger import writer as ledger_writer
 from orggraph.ledger.columns import Kind, kind_of_sheet, part_number
@@ -106,6 +107,9 @@ def test_cell_spellings() -> None:
     assert parse_mode("Residence") is Mode.RESIDENCE
     assert parse_flag("是") and not parse_flag("否") and not parse_flag("")
     assert parse_level("楼栋党小组") is parse_level("BuildingGroup") is parse_level("building")
+    assert parse_level("社区") is parse_level("社区大党委") is Level.COMMUNITY
+    assert parse_level("街道") is Level.STREET and parse_level("小区") is Level.BRANCH
+    assert parse_level("楼栋") is Level.BUILDING
     assert parse_points("12.0") == 12 and parse_points("-3") == -3
     for bad in ("3.5", "x", "1e400"):
         with pytest.raises(ValueError, match="not a whole number"):
