@@ -107,11 +107,14 @@ def import_command(
     help="Export only this unit's subtree (and the units above it that it needs).",
 )
 @click.option(
+    "--lang",
     "--language",
+    "language",
     type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
-    help="Sheet names, headers and words like levels and modes in English or Chinese.",
+    help="Sheet names, headers and words like levels and modes in English or Chinese "
+    "(--lang, as for reports; --language is the older spelling).",
 )
 @click.option(
     "--points-year",

@@ -53,11 +53,14 @@ def seed_group() -> None:
     help="A folder of CSV files, one per sheet, or one XLSX workbook.",
 )
 @click.option(
+    "--lang",
     "--language",
+    "language",
     type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
-    help="Sheet names, headers and words like levels and modes in English or Chinese.",
+    help="Sheet names, headers and words like levels and modes in English or Chinese "
+    "(--lang, as for reports; --language is the older spelling).",
 )
 def generate_command(
     profile: str, scale: float, seed: int, out: Path, fmt: str, language: str

@@ -54,7 +54,7 @@ def test_xlsx_round_trip_through_the_cli(
         result = runner.invoke(cli, ["import", str(source), "--no-progress"])
         assert result.exit_code == 0, result.output
         result = runner.invoke(
-            cli, ["export", "--out", str(tmp_path / f"{name}.xlsx"), "--language", "zh"]
+            cli, ["export", "--out", str(tmp_path / f"{name}.xlsx"), "--lang", "zh"]
         )
         assert result.exit_code == 0, result.output
     assert _cells(tmp_path / "one.xlsx") == _cells(tmp_path / "city.xlsx")
@@ -94,3 +94,10 @@ def test_export_of_an_unknown_scope_fails_cleanly(data_env: Path, tmp_path: Path
     asyncio.run(asyncio.run(MemoryStore.open(data_env)).close())
     result = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "x"), "--scope", "nowhere"])
     assert result.exit_code == 1 and "nowhere" in result.output
+
+
+@pytest.mark.parametrize("command", [["export", "--help"], ["seed", "generate", "--help"]])
+def test_language_is_lang_as_for_reports(command: list[str]) -> None:
+    """One option name for the language across commands (`report` has `--lang` too)."""
+    shown = CliRunner().invoke(cli, command).output
+    assert "--lang, --language [en|zh]" in shown

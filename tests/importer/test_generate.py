@@ -113,7 +113,7 @@ def test_scale_multiplies_every_count() -> None:
 
 def test_xlsx_output_and_chinese_headers(tmp_path: Path) -> None:
     out = tmp_path / "city"
-    args = ["seed", "generate", "--scale", "0.005", "--format", "xlsx", "--language", "zh"]
+    args = ["seed", "generate", "--scale", "0.005", "--format", "xlsx", "--lang", "zh"]
     result = CliRunner().invoke(cli, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     parsed = read_ledger(tmp_path / "city.xlsx")
