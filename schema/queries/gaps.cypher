@@ -28,14 +28,17 @@ CALL (roots) {
          [x IN collect(n) WHERE x.level < 5] AS units
 }
 CALL (households, units) {
-  UNWIND households + [unit IN units WHERE unit.level = 2] AS n
+  // the scope's cadres, only when a cadre kind is asked
+  UNWIND CASE WHEN any(rank IN [1, 2, 3, 6] WHERE rank IN $ranks)
+    THEN households + [unit IN units WHERE unit.level = 2] ELSE [] END AS n
   MATCH (cadre:Member)-[link:ASSIGNED|REPORTED_TO]->(n)
   RETURN collect(DISTINCT cadre) AS cadres,
          collect(DISTINCT CASE WHEN type(link) = 'REPORTED_TO' THEN cadre END) AS registered
 }
 WITH households, units, cadres, registered,
-     [cadre IN cadres | {id: cadre.id, covers: COUNT { (cadre)-[:ASSIGNED]->() }}] AS loads,
-     [cadre IN cadres | {
+     [cadre IN CASE WHEN 1 IN $ranks OR 2 IN $ranks THEN cadres ELSE [] END |
+       {id: cadre.id, covers: COUNT { (cadre)-[:ASSIGNED]->() }}] AS loads,
+     [cadre IN CASE WHEN 6 IN $ranks THEN cadres ELSE [] END | {
        id: cadre.id,
        points: reduce(total = 0, points IN [(cadre)-[:EARNED]->(entry:PointsEntry)
          WHERE date({year: $year, month: 1, day: 1}) <= entry.day
