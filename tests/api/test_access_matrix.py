@@ -116,6 +116,18 @@ QUERY_ROWS: dict[str, QueryRow] = {
         ("unit",),
         scoped=True,
     ),
+    "cadres": QueryRow(
+        "query($id: ID) { cadres(scope: $id, year: 2024, first: 500) { totalCount "
+        "pageInfo { hasNextPage endCursor } edges { cursor node { "
+        "member { __typename id name phone } registeredHere coveringHere householdsHere "
+        "householdsTotal year points meetsMinimum band coversIn { __typename id name } } } } }",
+        ("unit",),
+        scoped=True,
+    ),
+    "workUnits": QueryRow(
+        "{ workUnits(first: 500) { totalCount pageInfo { hasNextPage endCursor } "
+        "edges { cursor node { __typename id name } } } }"
+    ),
 }
 
 
@@ -227,6 +239,8 @@ def _says_something(name: str, node_id: str, answer: dict[str, Any]) -> bool:
         return bool(answer["data"]["coverageGaps"]["totalCount"])
     if name == "gapCounts":
         return any(item["count"] for item in answer["data"]["gapCounts"])
+    if name == "cadres":
+        return bool(answer["data"]["cadres"]["totalCount"])
     return f"'id': '{node_id}'" in repr(answer)
 
 

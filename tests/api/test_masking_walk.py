@@ -67,7 +67,27 @@ ROOTS = (
     "auditLog(first: 5) { totalCount pageInfo { hasNextPage endCursor } nodes { id at subject "
     "role action targetIds arguments before after } } }" + FRAGMENTS
 )
-WALKED = [NODE, SEARCH, SUMMARY, GAPS, ROOTS]
+CADRES = (
+    "query($id: ID, $after: String) { "
+    "cadres(scope: $id, year: 2024, first: 2, after: $after) { totalCount "
+    "pageInfo { hasNextPage endCursor } edges { cursor node { member { ...All } registeredHere "
+    "coveringHere householdsHere householdsTotal year points meetsMinimum band "
+    "coversIn { ...All } } } } "
+    "workUnits(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor "
+    "node { ...All roster: cadres(year: 2024, first: 500) { totalCount pageInfo { hasNextPage "
+    "endCursor } edges { cursor node { member { ...All } coversIn { ...All } } } } "
+    "figures(year: 2024) { cadres coveringCadres householdsCovered cadresMeetingMinimum } } } } }"
+    + FRAGMENTS
+)
+HISTORY = (
+    "query($id: ID!) { household(id: $id) { cadreHistory { ...Cover } } "
+    "member(id: $id) { householdHistory { ...Cover } } "
+    "node(id: $id) { ... on OrgUnit { roster: cadres(year: 2024, first: 500) { totalCount "
+    "edges { node { member { ...All } } } } } } } "
+    "fragment Cover on CoverRecord { memberId householdId mode since ended endReason "
+    "member { ...All } household { ...All } transferredTo { ...All } }" + FRAGMENTS
+)
+WALKED = [NODE, SEARCH, SUMMARY, GAPS, ROOTS, CADRES, HISTORY]
 
 
 def test_the_walk_asks_every_field_a_query_can_reach() -> None:
@@ -183,8 +203,19 @@ async def test_a_dashboard_never_sees_personal_data(
     walk = Walk(await client_for(principal), _secrets(city))
     ids = [*city.node_ids(), UNKNOWN]
     await walk.ask(ROOTS, {})
+    organiser = await client_for(Principal("organiser", Role.STREET, principal.scope_id))
+    await organiser.ok(  # ended covers to walk, inside the dashboard's scope
+        'mutation { transferHousehold(householdId: "h01", fromMemberId: "m2", '
+        'toMemberId: "m7", since: "2025-01-01") { since } }'
+    )
+    await organiser.ok(
+        'mutation { unassignHousehold(memberId: "m1", householdId: "h02", ended: "2025-02-01") }'
+    )
     for node_id in ids:
         await walk.ask(NODE, {"id": node_id})
+        await walk.ask(HISTORY, {"id": node_id})
+    for scope in [None, *city.units, *city.households, UNKNOWN]:
+        await walk.pages(CADRES, {"id": scope}, "cadres")
     for scope in [None, *city.units, *city.households, UNKNOWN]:
         await walk.ask(SUMMARY, {"id": scope})
     for scope in [None, *city.units]:
