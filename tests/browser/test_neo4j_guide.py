@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 from orggraph.config import Settings
 from orggraph.domain.gaps import GapKind
 from orggraph.domain.policy import Policy
+from orggraph.domain.service import ServiceAction, ServiceCommand, ServiceKind, ServiceRequest
 from orggraph.importer.run import import_ledger
 from orggraph.ledger import write_ledger
 from orggraph.seed.generate import generate_city
@@ -45,8 +47,27 @@ async def neo4j_city(
     await neo4j_session_store.clear()
     result = await import_ledger(folder, neo4j_session_store, progress=False)
     assert result.ok, [str(problem) for problem in result.problems[:5]]
+    await _a_request_for_the_slides(neo4j_session_store)
     yield neo4j_session_store
     await neo4j_session_store.clear()
+
+
+async def _a_request_for_the_slides(store: GraphStore) -> None:
+    """The generated city has no service requests: SR-1 (the slides' example) is ordered by
+    a household of S01-C01 and dispatched to a work unit, so it is open."""
+    branch = (await store.children("S01-C01", first=1)).items[0]
+    group = (await store.children(branch.id, first=1)).items[0]
+    household = (await store.children(group.id, first=1)).items[0]
+    work_unit = (await store.work_units(first=1)).items[0]
+    at = datetime.now(UTC)
+    await store.order_service(
+        ServiceRequest("SR-1", household.id, ServiceKind.WISH, "楼道灯坏了", "guide", at)
+    )
+    await store.advance_service(
+        ServiceCommand(
+            "SR-1", ServiceAction.DISPATCH, "guide", at, unit_id=group.id, assignee_id=work_unit.id
+        )
+    )
 
 
 async def _log_in(page: Any, settings: Settings) -> None:
