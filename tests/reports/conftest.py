@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
-from .city import api, city_data_dir, city_store
+from .city import (
+    api,
+    city_data_dir,
+    city_ledger,
+    city_ledger_dir,
+    city_neo4j,
+    city_store,
+    recount,
+)
 
-__all__ = ["api", "city_data_dir", "city_store"]
+__all__ = [
+    "api",
+    "city_data_dir",
+    "city_ledger",
+    "city_ledger_dir",
+    "city_neo4j",
+    "city_store",
+    "recount",
+]

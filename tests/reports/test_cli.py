@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import json
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from contract.model import Model
+from openpyxl import load_workbook
 
 from orggraph.cli import main
+from orggraph.config import Settings
+from orggraph.domain.gaps import GapKind
+from orggraph.ledger import Ledger
+from orggraph.reports.labels import sheet_name
+from orggraph.store.protocols import GraphStore
 
-from .city import COMMUNITY, STREET
+from .city import COMMUNITY, STREET, ensure_city
 
 
 def _run(data_dir: Path, *args: str) -> tuple[int, str, str]:
@@ -20,18 +32,73 @@ def _run(data_dir: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+class _Marked(HTMLParser):
+    """The page's title and the figures and gap counts it marks with data attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: set[str] = set()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("data-figure", "data-gap-kind") and value:
+                self.marked.add(value)
+
+
+def _opened(out: Path, suffix: str) -> Any:
+    """The written file read as its format: a mismatch (HTML in an .xlsx) fails here."""
+    if suffix == "xlsx":
+        return load_workbook(out, read_only=True).sheetnames
+    if suffix == "json":
+        return json.loads(out.read_text(encoding="utf-8"))
+    if suffix == "csv":
+        raw = out.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+        return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    page = _Marked()
+    page.feed(out.read_text(encoding="utf-8"))
+    return page
+
+
 @pytest.mark.parametrize("suffix", ["html", "xlsx", "csv", "json"])
-def test_gaps_writes_the_format_its_file_name_says(
-    city_data_dir: Path, tmp_path: Path, suffix: str
+async def test_gaps_writes_the_format_its_file_name_says(
+    city_neo4j: GraphStore | None,
+    city_data_dir: Path,
+    city_ledger_dir: Path,
+    city_ledger: Ledger,
+    recount: Model,
+    tmp_path: Path,
+    suffix: str,
 ) -> None:
+    """On both stores: the command reads Neo4j (`--store neo4j`) or the embedded folder."""
+    store_args: list[str] = []
+    if city_neo4j is not None:
+        await ensure_city(city_neo4j, city_ledger_dir, city_ledger)
+        store_args = ["--store", "neo4j"]
     out = tmp_path / f"report.{suffix}"
-    code, _, err = _run(
-        city_data_dir, "gaps", "--scope", STREET, "--year", "2022", "--out", str(out)
-    )
+    args = ["gaps", *store_args, "--scope", STREET, "--year", "2022", "--out", str(out)]
+    code, _, err = await asyncio.to_thread(_run, city_data_dir, *args)
 
     assert code == 0, err
-    assert out.stat().st_size > 1000
     assert f"wrote {out} ({suffix}," in err
+    opened = _opened(out, suffix)
+    policy = Settings.from_env().policy  # the command's policy: the environment's
+    gaps = sum(recount.gap_counts(STREET, policy, 2022).values())
+    if suffix == "xlsx":
+        assert {sheet_name("en", kind) for kind in GapKind} <= set(opened)
+    elif suffix == "json":
+        assert opened["scope"]["id"] == STREET
+        assert len(opened["gaps"]) == gaps
+        assert opened["figures"]["households"] == recount.counts(STREET).households
+    elif suffix == "csv":
+        assert opened[0] == ["Kind", "Unit path", "Unit id", "Id", "Name", "Value", "Reason"]
+        assert len(opened) - 1 == gaps
+    else:
+        assert opened.tags[:1] == ["html"] and "svg" in opened.tags
+        assert {"households", "covered_households"} <= opened.marked
+        assert {kind.value for kind in GapKind} <= opened.marked
 
 
 def test_json_streams_to_stdout(city_data_dir: Path) -> None:
