@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from orggraph.domain.policy import Policy
 
@@ -32,6 +33,18 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(
             f"environment variable {name} must be a whole number, got {raw!r}"
         ) from exc
+
+
+def _env_timezone(name: str, default: str) -> str:
+    """An IANA time zone name (`Asia/Shanghai`), checked so a typo fails at start."""
+    value = _env(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"environment variable {name} must be a time zone such as Asia/Shanghai, got {value!r}"
+        ) from exc
+    return value
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,8 @@ class Settings:
     local_neo4j: LocalNeo4jSettings
     api: ApiSettings
     policy: Policy = field(default_factory=Policy)
+    report_timezone: str = "Asia/Shanghai"
+    """The organisers' time zone: reports show their times in it, with its name."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -216,6 +231,7 @@ class Settings:
                 json_logs=_log_format() == "json",
                 verify_every_s=_env_nonnegative("ORGGRAPH_VERIFY_EVERY", 0.0),
             ),
+            report_timezone=_env_timezone("ORGGRAPH_TIMEZONE", "Asia/Shanghai"),
             policy=Policy(
                 min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),
                 max_households=_env_int("ORGGRAPH_MAX_HOUSEHOLDS", 15),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.policy import Policy
@@ -46,6 +46,9 @@ class GapReport:
     """Households covered -> how many cadres of the scope cover that many (0: cover none)."""
     source: str
     """The store the figures came from (`memory` or `neo4j`), printed for provenance."""
+    listed: tuple[GapKind, ...] = tuple(GapKind)
+    """The kinds whose gaps are listed (`--kinds`); none for a summary-only report. Every
+    kind is counted either way."""
 
 
 async def collect_gap_report(
@@ -54,22 +57,31 @@ async def collect_gap_report(
     policy: Policy,
     year: int,
     progress: Progress,
+    zone: tzinfo | None = None,
+    kinds: Sequence[GapKind] | None = None,
+    summary_only: bool = False,
 ) -> GapReport:
-    """Read a scope's figures, gap counts, gap lists and cadre loads from the store."""
+    """Read a scope's figures, gap counts, gap lists and cadre loads from the store; the
+    report's time is in `zone` (the organisers' time zone; default the machine's). Only the
+    gaps of `kinds` (default every kind) are listed, none with `summary_only`: a city's full
+    list runs to hundreds of pages."""
     scope = await resolve_scope(store, scope_id)
-    data_as_of = datetime.now().astimezone()
+    data_as_of = datetime.now(zone).astimezone(zone)
     progress("reading the coverage figures")
     summary = await store.coverage_summary(scope_id)
     gap_counts = await store.gap_counts(scope_id, policy, year)
     total = sum(gap_counts.values())
     progress(f"reading {total:,} gap(s)")
-    found = await all_gaps(store, scope_id, list(GapKind), policy, year, progress)
+    listed = () if summary_only else tuple(k for k in GapKind if kinds is None or k in kinds)
+    found = await all_gaps(store, scope_id, list(listed), policy, year, progress) if listed else []
     gaps: dict[GapKind, list[Gap]] = {kind: [] for kind in GapKind}
     for gap in found:
         gaps[gap.kind].append(gap)
     progress("reading the cadres' loads")
     load = await cadre_load(store, scope_id, year, progress)
-    return GapReport(scope, year, policy, data_as_of, summary, gap_counts, gaps, load, store.name)
+    return GapReport(
+        scope, year, policy, data_as_of, summary, gap_counts, gaps, load, store.name, listed
+    )
 
 
 async def all_gaps(

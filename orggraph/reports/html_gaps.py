@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from orggraph.domain.entities import Unit
 from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.levels import Level
 from orggraph.reports.charts import Bar, coverage_chart, load_histogram
 from orggraph.reports.gap_data import GapReport
 from orggraph.reports.html_page import (
@@ -30,7 +31,7 @@ from orggraph.reports.labels import (
     text,
     value_header,
 )
-from orggraph.reports.tables import FIGURE_KEYS, figures
+from orggraph.reports.tables import applicable_figure_keys, child_figure_keys, figures
 from orggraph.store.values import CoverageRow
 
 
@@ -74,7 +75,7 @@ def _header(report: GapReport, lang: Lang) -> str:
 def _figures(report: GapReport, lang: Lang) -> str:
     values = figures(report.summary.counts)
     cards = []
-    for key in FIGURE_KEYS:
+    for key in applicable_figure_keys(report.scope.level):
         cards.append(
             f'<div class="figure" data-figure="{key}" data-value="{values[key]}">'
             f'<span class="label">{esc(text(lang, key))}</span>'
@@ -105,18 +106,23 @@ def _per_child(report: GapReport, lang: Lang) -> str:
     ]
     return (
         f'<section id="per-child"><h2>{esc(heading)}</h2>{coverage_chart(bars, heading)}'
-        f"{_child_table(rows, lang)}</section>"
+        f"{_child_table(rows, lang, report.scope.child_level)}</section>"
     )
 
 
-def _child_table(rows: list[CoverageRow], lang: Lang) -> str:
-    columns = (
-        "households",
-        "covered_households",
-        "coverage",
-        "central_households",
-        "cadres",
-        "covering_cadres",
+def _child_table(rows: list[CoverageRow], lang: Lang, level: Level) -> str:
+    applicable = child_figure_keys(level)
+    columns = tuple(
+        key
+        for key in (
+            "households",
+            "covered_households",
+            "coverage",
+            "central_households",
+            "cadres",
+            "covering_cadres",
+        )
+        if key in applicable
     )
     head = "".join(f'<th class="num">{esc(text(lang, key))}</th>' for key in columns)
     lines = []
@@ -154,9 +160,14 @@ def _load(report: GapReport, lang: Lang) -> str:
 
 def _gap_counts(report: GapReport, lang: Lang) -> str:
     lines = "".join(
-        f'<tr data-gap-kind="{kind.value}"><td><a href="#gaps-{kind.value}">'
-        f"{esc(kind_name(lang, kind))}</a></td>"
-        f'<td class="num">{number(report.gap_counts[kind])}</td></tr>'
+        f'<tr data-gap-kind="{kind.value}"><td>'
+        + (
+            f'<a href="#gaps-{kind.value}">{esc(kind_name(lang, kind))}</a>'
+            if kind in report.listed
+            else f'{esc(kind_name(lang, kind))} <span class="muted">'
+            f"({esc(text(lang, 'not_listed'))})</span>"
+        )
+        + f'</td><td class="num">{number(report.gap_counts[kind])}</td></tr>'
         for kind in GapKind
     )
     return (
@@ -167,7 +178,9 @@ def _gap_counts(report: GapReport, lang: Lang) -> str:
 
 
 def _gap_lists(report: GapReport, lang: Lang) -> str:
-    sections = [_gap_list(report, lang, kind, report.gaps[kind]) for kind in GapKind]
+    if not report.listed:
+        return f'<p class="muted" id="summary-only">{esc(text(lang, "summary_only"))}</p>'
+    sections = [_gap_list(report, lang, kind, report.gaps[kind]) for kind in report.listed]
     return (
         f'<section id="gap-lists" class="page-break"><h2>{esc(text(lang, "gap_lists"))}</h2>'
         f"{''.join(sections)}</section>"

@@ -74,7 +74,11 @@ def figure_text(value: int | float) -> str:
 
 
 def timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %z").strip()
+    """Local time with its zone named: `2026-12-02 23:10 Asia/Shanghai (UTC+08:00)`."""
+    name = getattr(moment.tzinfo, "key", None) or moment.tzname() or ""
+    offset = moment.strftime("%z")
+    shown = f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{moment:%Y-%m-%d %H:%M} {name} ({shown})" if shown else f"{moment:%Y-%m-%d %H:%M}"
 
 
 def scope_label(lang: Lang, scope: Scope) -> str:

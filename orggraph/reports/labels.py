@@ -36,6 +36,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "no_cadres": ("No cadres in this scope.", "此范围内无党员。"),
     "gap_counts": ("Gaps by kind", "各类缺口数量"),
     "gap_lists": ("Gap lists", "缺口明细"),
+    "summary": ("Summary", "汇总"),
+    "summary_only": (
+        "Summary only: the gaps are counted above but not listed (drop --summary-only, or "
+        "choose kinds with --kinds, to list them).",
+        "仅汇总：上表已统计各类缺口，未列明细"
+        "（去掉 --summary-only 或用 --kinds 选择类别即可列出）。",
+    ),
+    "not_listed": ("not listed", "未列出"),
     "no_gaps": ("No gaps of this kind.", "无此类缺口。"),
     "kind": ("Kind", "类别"),
     "count": ("Count", "数量"),

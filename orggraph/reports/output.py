@@ -50,14 +50,21 @@ _MAX_COLUMN_WIDTH = 60
 
 
 def format_for(out: Path, fmt: Format | None) -> Format:
-    """The format asked for, or the one the file name ends in, or HTML."""
-    if fmt is not None:
-        return fmt
+    """The format asked for, or the one the file name ends in, or HTML for a name without
+    an ending. A name ending in something else (`gaps.pdf`) is refused rather than filled
+    with HTML that its ending says it is not; so is a name whose ending contradicts --format."""
     suffix = out.suffix.lower().lstrip(".")
-    for known in FORMATS:
-        if suffix == known:
-            return known
-    return "html"
+    if not suffix or out == STDOUT:
+        return fmt or "html"
+    if suffix not in FORMATS:
+        raise ReportError(
+            f"cannot write {out.name}: reports are written as .html, .xlsx, .csv or .json "
+            "(for PDF, open the HTML report in a browser and print it: it is laid out for A4)"
+        )
+    named = next(known for known in FORMATS if known == suffix)
+    if fmt is not None and fmt != named:
+        raise ReportError(f"{out.name} ends in .{named} but --format says {fmt}")
+    return named
 
 
 def write_gap_report(report: GapReport, fmt: Format, lang: Lang, out: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from orggraph.domain.entities import PointsEntry, Unit
 from orggraph.domain.levels import Level
@@ -84,15 +84,17 @@ async def collect_points_report(
     quarter: int | None,
     policy: Policy,
     progress: Progress,
+    zone: tzinfo | None = None,
 ) -> PointsReport:
-    """The publication for every community in the scope (a community, a street or the city)."""
+    """The publication for every community in the scope (a community, a street or the city);
+    its time is in `zone` (the organisers' time zone; default the machine's)."""
     scope = await resolve_scope(store, scope_id)
     if scope.level is not None and scope.level.value > Level.COMMUNITY.value:
         raise ReportError(
             f"points are published per community, and {scope_id!r} is a "
             f"{scope.level.english}: give its community, a street or no scope (the city)"
         )
-    data_as_of = datetime.now().astimezone()
+    data_as_of = datetime.now(zone).astimezone(zone)
     communities = await units_down_to(store, scope, Level.COMMUNITY)
     progress(f"listing the cadres of {len(communities):,} communit(ies)")
     members = [entry.member for entry in await roster_entries(store, scope_id, policy, year)]

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 
 from orggraph.domain.entities import Counts
 from orggraph.domain.gaps import Gap, GapKind
-from orggraph.domain.levels import UNIT_LEVELS
+from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.reports.gap_data import GapReport
-from orggraph.reports.labels import Lang, gap_reason, sheet_name, text, under_minimum_text
+from orggraph.reports.labels import (
+    Lang,
+    gap_reason,
+    kind_name,
+    sheet_name,
+    text,
+    under_minimum_text,
+)
 from orggraph.reports.points_data import PointsReport, due_points
 
 Cell = str | int | None
@@ -58,15 +65,57 @@ def gap_table(report: GapReport, lang: Lang) -> Table:
 
 
 def gap_sheets(report: GapReport, lang: Lang) -> list[Table]:
-    """One table per gap kind (XLSX sheets), the same columns in each, without the kind."""
+    """The summary sheet first (the scope's figures, one row per child unit, the count of
+    every gap kind), then one table per listed gap kind, the same columns in each."""
     return [
-        Table(
-            sheet_name(lang, kind),
-            _gap_headers(lang)[1:],
-            [gap_row(report, gap, lang)[1:] for gap in report.gaps[kind]],
-        )
-        for kind in GapKind
+        summary_table(report, lang),
+        *(
+            Table(
+                sheet_name(lang, kind),
+                _gap_headers(lang)[1:],
+                [gap_row(report, gap, lang)[1:] for gap in report.gaps[kind]],
+            )
+            for kind in report.listed
+        ),
     ]
+
+
+def summary_table(report: GapReport, lang: Lang) -> Table:
+    """The scope and each child unit with the figures that apply to them, then the gap
+    counts: what a summary-only report prints, as one sheet."""
+    keys = applicable_figure_keys(report.scope.level)
+    child_keys = child_figure_keys(report.scope.child_level)
+    headers = (text(lang, "unit_id"), text(lang, "unit"), *(text(lang, key) for key in keys))
+    own = figures(report.summary.counts)
+    rows: list[tuple[Cell, ...]] = [
+        (
+            report.scope.id,
+            PATH_SEPARATOR.join(report.scope.path) or text(lang, "city"),
+            *(_cell(own[key]) for key in keys),
+        )
+    ]
+    for row in report.summary.rows:
+        values = figures(row.counts)
+        rows.append(
+            (
+                row.node.id,
+                row.node.name,
+                *(_cell(values[key]) if key in child_keys else None for key in keys),
+            )
+        )
+    padding = (None,) * (len(keys) - 1)
+    rows.append((None, None, None, *padding))
+    rows.append((None, text(lang, "gap_counts"), text(lang, "count"), *padding))
+    for kind in GapKind:
+        rows.append((kind.value, kind_name(lang, kind), report.gap_counts[kind], *padding))
+    return Table(text(lang, "summary"), headers, rows)
+
+
+def _cell(value: int | float | None) -> Cell:
+    """A share as a percentage with one decimal, as printed; counts as they are."""
+    if isinstance(value, float):
+        return f"{value * 100:.1f}%"
+    return value
 
 
 def points_table(report: PointsReport, lang: Lang) -> Table:
@@ -118,6 +167,26 @@ FIGURE_KEYS = (
     "assignments",
 )
 """A scope's figures, named as the API's `Counts` fields are (in snake_case)."""
+
+
+def applicable_figure_keys(level: Level | None) -> tuple[str, ...]:
+    """The figures that can apply to a scope of `level` (None: the city): no count of the
+    levels above it or of itself (a community report has no 街道大工委 0 and no 社区大党委 1),
+    and no registered cadres below a community (cadres register with communities only)."""
+    if level is None:
+        return FIGURE_KEYS
+    above = {_LEVEL_KEYS[unit] for unit in UNIT_LEVELS if unit.value <= level.value}
+    if level.value > Level.COMMUNITY.value:
+        above.add("cadres")
+    return tuple(key for key in FIGURE_KEYS if key not in above)
+
+
+def child_figure_keys(level: Level) -> tuple[str, ...]:
+    """The figures that apply to child units of `level` (the per-child table's columns)."""
+    return applicable_figure_keys(level)
+
+
+_LEVEL_KEYS = dict(zip(UNIT_LEVELS, FIGURE_KEYS[:4], strict=True))
 
 
 def figures(counts: Counts) -> dict[str, int | float]:
