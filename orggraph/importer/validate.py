@@ -28,7 +28,9 @@ from orggraph.domain.kinds import (
 from orggraph.domain.levels import Level
 from orggraph.domain.rules import ParentFault, ReferenceFault, parent_fault, reference_fault
 from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
+from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Location, ParsedLedger, Problem
+from orggraph.ledger.tables import UNREAD_SHEET as _UNREAD_SHEET
 from orggraph.store.protocols import GraphReader
 
 
@@ -52,12 +54,55 @@ async def fetch_nodes(
     return found
 
 
+_KIND_OF = {A_HOUSEHOLD: Kind.HOUSEHOLDS, A_MEMBER: Kind.MEMBERS, A_WORK_UNIT: Kind.WORK_UNITS}
+_ROWS_OF = {
+    Kind.UNITS: "units",
+    Kind.HOUSEHOLDS: "households",
+    Kind.WORK_UNITS: "work_units",
+    Kind.MEMBERS: "members",
+}
+
+
+def _sheet_kind(wanted: What) -> Kind:
+    """The ledger sheet that defines things of `wanted` (units for every unit level)."""
+    return _KIND_OF.get(wanted, Kind.UNITS)
+
+
 class _Checker:
     def __init__(self, parsed: ParsedLedger, stored: dict[str, Node]) -> None:
         self.parsed = parsed
         self.stored = stored
         self.problems: list[Problem] = []
         self.defined: dict[str, tuple[What, Location]] = {}
+        self.misnamed = next(
+            (p.where for p in parsed.problems if p.message.startswith(_UNREAD_SHEET)), None
+        )
+        """Where the ledger has a sheet (or file) of no known name, if it has one."""
+        self.unlisted: dict[Kind, int] = {}
+        """References not reported one by one: their sheet is missing, likely misnamed."""
+
+    def _follows_a_missing_sheet(self, wanted: What) -> bool:
+        """An unknown reference whose whole sheet is missing while another sheet has an
+        unknown name: counted, and said once (`missing_sheet_problems`), not row by row."""
+        kind = _sheet_kind(wanted)
+        if self.misnamed is None or getattr(self.parsed, _ROWS_OF[kind]):
+            return False
+        self.unlisted[kind] = self.unlisted.get(kind, 0) + 1
+        return True
+
+    def missing_sheet_problems(self) -> list[Problem]:
+        if self.misnamed is None:
+            return []
+        return [
+            Problem(
+                self.misnamed,
+                f"the ledger has no {kind.value} sheet ({kind.chinese}), so {count:,} "
+                f"reference(s) to {kind.value} are unknown: is it the sheet named above? "
+                f"Name it {kind.value} or {kind.chinese} (the references are not listed one "
+                "by one)",
+            )
+            for kind, count in self.unlisted.items()
+        ]
 
     def problem(self, where: Location, column: str, message: str) -> None:
         self.problems.append(Problem(self.parsed.cell(where, column), message))
@@ -95,6 +140,8 @@ class _Checker:
             return
         found = self.known(node_id)
         fault = reference_fault(found, wanted)
+        if fault is ReferenceFault.UNKNOWN and self._follows_a_missing_sheet(wanted):
+            return
         if fault is ReferenceFault.UNKNOWN:
             self.problem(
                 where, column, f"unknown {wanted} {node_id}: not in the ledger nor in the store"
@@ -140,6 +187,10 @@ class _Checker:
                 f"{child_id} is a {level.english}: it needs the id of its "
                 f"{wanted.english} ({wanted.chinese})",
             )
+        elif fault is ParentFault.UNKNOWN_PARENT and self._follows_a_missing_sheet(
+            A_UNIT_AT[wanted or Level.STREET]
+        ):
+            return
         elif fault is ParentFault.UNKNOWN_PARENT:
             self.problem(
                 where,
@@ -237,7 +288,7 @@ def check_references(parsed: ParsedLedger, stored: dict[str, Node]) -> list[Prob
     checker.define_all()
     checker.check_units()
     checker.check_rest()
-    return checker.problems
+    return checker.problems + checker.missing_sheet_problems()
 
 
 def sorted_problems(parsed: ParsedLedger, problems: Sequence[Problem]) -> list[Problem]:

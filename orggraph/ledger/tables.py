@@ -108,6 +108,11 @@ def _read_workbook(path: Path) -> LedgerSource:
     return LedgerSource(_in_reading_order(tables), problems, [workbook.close])
 
 
+UNREAD_SHEET = ("unknown sheet ", "unknown file ")
+"""How the problems of a sheet or file left unread for its name begin (the checks across
+rows count the references such a sheet would have defined instead of listing each)."""
+
+
 def _known_names() -> str:
     names = ", ".join(f"{kind.value} ({kind.chinese})" for kind in Kind)
     return f"expected one of {names}"
