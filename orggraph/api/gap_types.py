@@ -19,7 +19,7 @@ from orggraph.api.types import (
     org_node,
 )
 from orggraph.domain import entities
-from orggraph.domain.gaps import Gap, GapKind
+from orggraph.domain.gaps import Gap, GapKind, chinese_gap_reason
 from orggraph.store.cursors import gap_cursor
 
 
@@ -63,6 +63,12 @@ class CoverageGapKind(Enum):
         return GapKind(self.value)
 
 
+@strawberry.enum(description="The language of a gap's reason.")
+class ReasonLanguage(Enum):
+    EN = strawberry.enum_value("en", description="English (the default).")
+    ZH = strawberry.enum_value("zh", description="Chinese (中文), for organisers.")
+
+
 @strawberry.interface(description="Something that falls short of the coverage policy.")
 class CoverageGap:
     kind: CoverageGapKind = strawberry.field(description="Which kind of gap.")
@@ -72,9 +78,20 @@ class CoverageGap:
     unit_path: list[str] = strawberry.field(
         description="Names of the units from the street down to where the gap sits."
     )
-    reason: str = strawberry.field(description="Why it is a gap, in words.")
+    reason_en: strawberry.Private[str]
+    gap_value: strawberry.Private[int | None]
+    year: strawberry.Private[int]
+    """The points year the gap list was asked for (the points gap's reason names it)."""
     subject: strawberry.Private[entities.Node | None]
     """The node the gap is about, when the store read it with the gap."""
+
+    @strawberry.field(description="Why it is a gap, in words: English, or Chinese (lang: ZH).")
+    def reason(self, info: Info, lang: ReasonLanguage = ReasonLanguage.EN) -> str:
+        if lang is ReasonLanguage.EN:
+            return self.reason_en
+        return chinese_gap_reason(
+            self.kind.domain(), self.gap_value, info.context.policy, self.year
+        )
 
     resolve_type = staticmethod(concrete_type_name)
 
@@ -163,8 +180,10 @@ class CoverageGapConnection:
     total_count: int = strawberry.field(description="How many gaps of the asked kinds in all.")
 
     @classmethod
-    def of(cls, page: entities.Page[Gap]) -> CoverageGapConnection:
-        edges = [CoverageGapEdge(node=gap_of(gap), cursor=gap_cursor(gap)) for gap in page.items]
+    def of(cls, page: entities.Page[Gap], year: int) -> CoverageGapConnection:
+        edges = [
+            CoverageGapEdge(node=gap_of(gap, year), cursor=gap_cursor(gap)) for gap in page.items
+        ]
         return cls(
             edges=edges,
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
@@ -186,8 +205,8 @@ _PLAIN_GAP_TYPES: dict[GapKind, type[CoverageGap]] = {
 }
 
 
-def gap_of(gap: Gap) -> CoverageGap:
-    """The typed GraphQL item for a domain gap."""
+def gap_of(gap: Gap, year: int) -> CoverageGap:
+    """The typed GraphQL item for a domain gap of a list asked for `year`."""
     kind = CoverageGapKind(gap.kind.value)
     subject_id = strawberry.ID(gap.subject_id)
     path = list(gap.unit_path)
@@ -197,7 +216,9 @@ def gap_of(gap: Gap) -> CoverageGap:
             kind=kind,
             subject_id=subject_id,
             unit_path=path,
-            reason=gap.reason,
+            reason_en=gap.reason,
+            gap_value=gap.value,
+            year=year,
             subject=gap.subject,
             households=value,
         )
@@ -206,7 +227,9 @@ def gap_of(gap: Gap) -> CoverageGap:
             kind=kind,
             subject_id=subject_id,
             unit_path=path,
-            reason=gap.reason,
+            reason_en=gap.reason,
+            gap_value=gap.value,
+            year=year,
             subject=None,
             days_waiting=value,
         )
@@ -215,13 +238,21 @@ def gap_of(gap: Gap) -> CoverageGap:
             kind=kind,
             subject_id=subject_id,
             unit_path=path,
-            reason=gap.reason,
+            reason_en=gap.reason,
+            gap_value=gap.value,
+            year=year,
             subject=gap.subject,
             points=value,
         )
     plain_type = _PLAIN_GAP_TYPES[gap.kind]
     return plain_type(
-        kind=kind, subject_id=subject_id, unit_path=path, reason=gap.reason, subject=gap.subject
+        kind=kind,
+        subject_id=subject_id,
+        unit_path=path,
+        subject=gap.subject,
+        reason_en=gap.reason,
+        gap_value=gap.value,
+        year=year,
     )
 
 

@@ -210,15 +210,18 @@ class Query(ServiceQuery):
         chosen = [kind.domain() for kind in kinds] if kinds else list(GapKind)
         # Only the points gap reads the year: other kinds need no store read to choose it.
         needs_year = GapKind.CADRE_UNDER_POINTS in chosen
+        chosen_year = (
+            await points_year(info.context.store, year) if needs_year else year or UNUSED_YEAR
+        )
         page = await info.context.store.gaps(
             str(scope) if scope is not None else None,
             chosen,
             info.context.policy,
-            await points_year(info.context.store, year) if needs_year else year or UNUSED_YEAR,
+            chosen_year,
             clamp_page_size(first),
             after,
         )
-        return CoverageGapConnection.of(page)
+        return CoverageGapConnection.of(page, chosen_year)
 
     @strawberry.field(description="How many gaps of every kind a scope has.")
     async def gap_counts(

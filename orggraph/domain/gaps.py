@@ -117,6 +117,26 @@ def gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> s
     return reasons[kind]
 
 
+def chinese_gap_reason(kind: GapKind, value: int | None, policy: Policy, year: int) -> str:
+    """The same facts as `gap_reason`, in Chinese, for organisers (the API's `reason(lang:
+    ZH)` and the reports' `--lang zh`)."""
+    low, high = policy.min_households, policy.max_households
+    reasons = {
+        GapKind.UNCOVERED_HOUSEHOLD: "无党员包联",
+        GapKind.CADRE_UNDER_BAND: f"包联{value}户，低于{low}-{high}户标准",
+        GapKind.CADRE_OVER_BAND: f"包联{value}户，超过{low}-{high}户标准",
+        GapKind.CADRE_COVERING_NONE: "已报到社区，未包联住户",
+        GapKind.BUILDING_WITHOUT_CENTRAL: "本楼栋党小组无党员中心户",
+        GapKind.UNIT_WITHOUT_CHILDREN: "下无组织或住户",
+        GapKind.CADRE_UNDER_POINTS: f"{year}年积分{value}分，低于年度{policy.min_yearly_points}分",
+        GapKind.SERVICE_DISPATCH_OVERDUE: f"已等待{value}天未派单，超过时限",
+        GapKind.SERVICE_ACCEPT_OVERDUE: f"已等待{value}天未接单，超过时限",
+        GapKind.SERVICE_DONE_OVERDUE: f"已等待{value}天未办结，超过时限",
+        GapKind.SERVICE_VERIFY_OVERDUE: f"已等待{value}天未核单，超过时限",
+    }
+    return reasons[kind]
+
+
 _WAITED_FOR = {
     Stage.DISPATCH: "dispatched",
     Stage.ACCEPT: "accepted",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from orggraph.domain.gaps import GapKind
+from orggraph.domain.gaps import GapKind, chinese_gap_reason
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 
@@ -195,23 +195,7 @@ def gap_reason(
     """Why a gap is a gap: the store's own words in English, the same facts in Chinese."""
     if lang == "en":
         return store_reason
-    low, high = policy.min_households, policy.max_households
-    reasons = {
-        GapKind.UNCOVERED_HOUSEHOLD: "无党员包联",
-        GapKind.CADRE_UNDER_BAND: f"包联{value}户，低于{low}-{high}户标准",
-        GapKind.CADRE_OVER_BAND: f"包联{value}户，超过{low}-{high}户标准",
-        GapKind.CADRE_COVERING_NONE: "已报到社区，未包联住户",
-        GapKind.BUILDING_WITHOUT_CENTRAL: "本楼栋党小组无党员中心户",
-        GapKind.UNIT_WITHOUT_CHILDREN: "下无组织或住户",
-        GapKind.CADRE_UNDER_POINTS: (
-            f"{year}年积分{value}分，低于年度{policy.min_yearly_points}分"
-        ),
-        GapKind.SERVICE_DISPATCH_OVERDUE: f"已等待{value}天未派单，超过时限",
-        GapKind.SERVICE_ACCEPT_OVERDUE: f"已等待{value}天未接单，超过时限",
-        GapKind.SERVICE_DONE_OVERDUE: f"已等待{value}天未办结，超过时限",
-        GapKind.SERVICE_VERIFY_OVERDUE: f"已等待{value}天未核单，超过时限",
-    }
-    return reasons[kind]
+    return chinese_gap_reason(kind, value, policy, year)
 
 
 def value_header(lang: Lang, kind: GapKind) -> str | None:
