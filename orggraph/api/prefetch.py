@@ -15,6 +15,7 @@ none needs the second read. `household(id) { cadres { ... } }` works the same wa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
@@ -46,18 +47,50 @@ async def load_children(info: Info, request: ChildrenRequest) -> Page[Unit | Hou
     page and figure the query asks below it, in one subtree read."""
     loaders = info.context.loaders
     if loaders.children.cache_map.get(request) is None:
-        levels = subtree_levels(info, request)
-        if len(levels) > 1 or levels[0].figures:
-            await loaders.subtrees.load(SubtreeRequest(str(request.parent_id), levels))
+        subtree = _subtree_request(info.selected_fields[0], request)
+        if subtree is not None:
+            await loaders.subtrees.load(subtree)
     return await loaders.children.load(request)
 
 
-def subtree_levels(info: Info, request: ChildrenRequest) -> tuple[LevelRequest, ...]:
-    """The levels the `children` field being resolved asks for: its own page, then the page
-    each nested `children` names below its nodes (the first such field where there are
-    several), each with whether its nodes ask for figures."""
+def prefetch_subtree_below(info: Info, node_id: str) -> None:
+    """`node(id) { ... on OrgUnit { children { ... } } }`: start the subtree read its
+    `children` will make now, beside the node read, so the two round trips overlap (the
+    `children` field then awaits the same load). Not awaited here; a failure reaches the
+    field that awaits it."""
+    children = next((f for field in info.selected_fields for f in _fields(field, "children")), None)
+    if children is None:
+        return
+    first = clamp_page_size(_page_size(children.arguments.get("first")))
+    request = ChildrenRequest(node_id, first, _cursor(children.arguments.get("after")))
+    subtree = _subtree_request(children, request)
+    if subtree is not None:
+        started = info.context.loaders.subtrees.load(subtree)
+        if isinstance(started, asyncio.Future):
+            started.add_done_callback(_retrieve_failure)
+
+
+def _retrieve_failure(future: asyncio.Future[None]) -> None:
+    """An unknown id answers null, so no `children` awaits its subtree read: keep a failed
+    read from being reported as never retrieved."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _subtree_request(field: SelectedField, request: ChildrenRequest) -> SubtreeRequest | None:
+    """The subtree read a `children` field's shape asks for, or None where its own page
+    (with no figures and nothing below) is all it needs."""
+    levels = subtree_levels(field, request)
+    if len(levels) > 1 or levels[0].figures:
+        return SubtreeRequest(str(request.parent_id), levels)
+    return None
+
+
+def subtree_levels(field: SelectedField, request: ChildrenRequest) -> tuple[LevelRequest, ...]:
+    """The levels a `children` field asks for: its own page, then the page each nested
+    `children` names below its nodes (the first such field where there are several), each
+    with whether its nodes ask for figures."""
     levels: list[LevelRequest] = []
-    field = info.selected_fields[0]
     first, after = request.first, request.after
     while len(levels) < MAX_SUBTREE_LEVELS:
         nodes = [node for edges in _fields(field, "edges") for node in _fields(edges, "node")]
@@ -67,10 +100,13 @@ def subtree_levels(info: Info, request: ChildrenRequest) -> tuple[LevelRequest, 
         if nested is None:
             break
         first = clamp_page_size(_page_size(nested.arguments.get("first")))
-        asked_after = nested.arguments.get("after")
-        after = asked_after if isinstance(asked_after, str) else None
+        after = _cursor(nested.arguments.get("after"))
         field = nested
     return tuple(levels)
+
+
+def _cursor(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _page_size(value: object) -> int:

@@ -20,6 +20,7 @@ from orggraph.api.gap_types import CoverageGapConnection, CoverageGapKind, GapCo
 from orggraph.api.prefetch import (
     prefetch_household_cadres,
     prefetch_member_households,
+    prefetch_subtree_below,
     selects,
 )
 from orggraph.api.service_roots import ServiceQuery
@@ -123,6 +124,7 @@ class Query(ServiceQuery):
 
     @strawberry.field(description="Any node by its id; null when unknown.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        prefetch_subtree_below(info, str(id))
         found = await info.context.loaders.node.load(str(id))
         return any_node(found) if found is not None else None
 
