@@ -8,17 +8,21 @@ reach must be asked somewhere in the walk, so a new field is walked or the test 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import graphql
+import httpx
 import pytest
 from contract.city import City
 from openpyxl import load_workbook
 
 from orggraph.access import ScopedStore
+from orggraph.api.app import AppOptions, create_app
+from orggraph.api.limits import Limits
 from orggraph.api.sdl import current_sdl
 from orggraph.auth.tokens import Principal, Role
 from orggraph.domain.levels import Level
@@ -30,7 +34,8 @@ from orggraph.store.protocols import GraphStore
 
 from .access import FRAGMENTS, GAP_FIELDS, NOBODY, UNKNOWN, Clients, Sight, client_for
 from .client import GraphQLClient
-from .conftest import TEST_POLICY
+from .conftest import SECRET, TEST_POLICY, bearer
+from .every_field import root_documents
 
 __all__ = ["client_for"]
 
@@ -94,7 +99,7 @@ def test_the_walk_asks_every_field_a_query_can_reach() -> None:
     served = graphql.build_schema(current_sdl())
     assert served.query_type is not None
     asked: set[tuple[str, str]] = set()
-    for document in WALKED:
+    for document in [*WALKED, *root_documents(served, "h01").values()]:
         asked |= _fields_asked(served, document)
     reachable = set(_reachable_fields(served, served.query_type))
     assert reachable - asked == set()
@@ -197,12 +202,21 @@ class Walk:
 
 @pytest.mark.parametrize("dashboard", sorted(DASHBOARDS))
 async def test_a_dashboard_never_sees_personal_data(
-    client_for: Clients, city: City, dashboard: str
+    client_for: Clients, store: GraphStore, city: City, dashboard: str
 ) -> None:
+    """The hand-made documents (scopes, kinds, years, paging by cursor), then every root
+    field asked in full (`every_field`) about every fixture id."""
     principal = DASHBOARDS[dashboard]
     walk = Walk(await client_for(principal), _secrets(city))
     ids = [*city.node_ids(), UNKNOWN]
     await walk.ask(ROOTS, {})
+    served = graphql.build_schema(current_sdl())
+    async with _unlimited(store, principal) as http:
+        whole = Walk(GraphQLClient(http), walk.secrets)
+        for node_id in ids:
+            for document in root_documents(served, node_id).values():
+                await whole.ask(document, {})
+    assert whole.with_data > whole.answers // 2
     organiser = await client_for(Principal("organiser", Role.STREET, principal.scope_id))
     await organiser.ok(  # ended covers to walk, inside the dashboard's scope
         'mutation { transferHousehold(householdId: "h01", fromMemberId: "m2", '
@@ -227,6 +241,16 @@ async def test_a_dashboard_never_sees_personal_data(
         for level in [None, *(level.name for level in Level)]:
             await walk.pages(SEARCH, {"text": text, "level": level}, "search")
     assert walk.with_data > walk.answers // 2, "most answers must hold data, or nothing walked"
+
+
+def _unlimited(store: GraphStore, principal: Principal) -> httpx.AsyncClient:
+    """A client of an app whose abuse limits are lifted: the full documents are big."""
+    lifted = Limits(max_depth=1000, max_aliases=10**6, max_tokens=10**7, max_cost=10**12)
+    lifted = dataclasses.replace(lifted, max_repeats=10**6)
+    app = create_app(store, TEST_POLICY, SECRET, AppOptions(limits=lifted))
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(principal)
+    )
 
 
 @pytest.mark.parametrize("dashboard", sorted(DASHBOARDS))
