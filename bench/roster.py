@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--store", choices=["memory", "neo4j"], default="neo4j")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--requests", type=int, default=50, help="timed reads per row")
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=28766)
     parser.add_argument("--write", action="store_true", help="toggle a cover before each read")
     parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
     args = parser.parse_args()

@@ -15,6 +15,7 @@ from orggraph.domain.cadres import (
     Roster,
     RosterEntry,
     RosterFigures,
+    RosterFilter,
     RosterRequest,
     roster_entry,
 )
@@ -36,6 +37,38 @@ def kept(standings: Sequence[CadreStanding], request: RosterRequest) -> list[Cad
     return chosen
 
 
+def page_ids(ids: Sequence[str], request: RosterRequest) -> tuple[list[str], bool]:
+    """The page of `ids` (sorted) after the request's cursor, and whether more follow."""
+    start = 0
+    if request.after is not None:
+        start = bisect_right(ids, parse_id_cursor(request.after, "roster"))
+    page = list(ids[start : start + clamp_page_size(request.first)])
+    return page, start + len(page) < len(ids)
+
+
+def needs_every_standing(request: RosterRequest) -> bool:
+    """Whether the page depends on every cadre's standing (a filter, or totals); otherwise
+    the page is the scope's cadres by id, and only its own cadres' standings are needed."""
+    return request.with_figures or request.filter != RosterFilter()
+
+
+async def page_roster(
+    page: Sequence[CadreStanding],
+    request: RosterRequest,
+    total: int,
+    has_next: bool,
+    page_members: PageMembers,
+) -> Page[RosterEntry]:
+    """A roster page from its cadres' standings, in member id order."""
+    members = await page_members([s.member_id for s in page]) if page else {}
+    items: list[RosterEntry] = []
+    for standing in sorted(page, key=lambda s: s.member_id):
+        member, communities = members[standing.member_id]
+        items.append(roster_entry(member, standing, request.policy, communities))
+    cursor = items[-1].member.id if items else request.after
+    return Page(items, has_next, total, cursor)
+
+
 async def roster_of(
     standings: Sequence[CadreStanding],
     request: RosterRequest,
@@ -44,18 +77,9 @@ async def roster_of(
 ) -> Roster:
     """The roster a request asks for, from every standing of its scope."""
     chosen = kept(standings, request)
-    start = 0
-    if request.after is not None:
-        after = parse_id_cursor(request.after, "roster")
-        start = bisect_right(chosen, after, key=lambda s: s.member_id)
-    page = chosen[start : start + clamp_page_size(request.first)]
-    members = await page_members([s.member_id for s in page]) if page else {}
-    items: list[RosterEntry] = []
-    for standing in page:
-        member, communities = members[standing.member_id]
-        items.append(roster_entry(member, standing, request.policy, communities))
-    has_next = start + len(page) < len(chosen)
-    cursor = page[-1].member_id if page else request.after
+    by_id = {s.member_id: s for s in chosen}
+    ids, has_next = page_ids([s.member_id for s in chosen], request)
+    page = await page_roster([by_id[i] for i in ids], request, len(chosen), has_next, page_members)
     figures = None
     if request.with_figures:
         minimum = request.policy.min_yearly_points
@@ -66,4 +90,4 @@ async def roster_of(
             households_covered=await count_households(covering) if covering else 0,
             meeting_minimum=sum(1 for s in chosen if s.points >= minimum),
         )
-    return Roster(Page(items, has_next, len(chosen), cursor), figures)
+    return Roster(page, figures)

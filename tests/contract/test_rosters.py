@@ -160,3 +160,27 @@ async def test_work_units_by_id_and_by_name(store: GraphStore, city: City) -> No
     assert [w.id for w in (await store.work_units(search="alpha")).items] == ["wu2"]
     assert [w.id for w in (await store.work_units(search="局")).items] == ["wu1", "wu3"]
     assert (await store.work_units(search="nothing like it")).total == 0
+
+
+@pytest.mark.parametrize("scope_id", ["g6", "h04", "b5"])
+async def test_a_scope_without_cadres_has_an_empty_roster(
+    store: GraphStore, city: City, scope_id: str
+) -> None:
+    for with_figures in (False, True):
+        roster = await store.roster(request(scope_id, with_figures=with_figures))
+        assert (roster.page.items, roster.page.total, roster.page.has_next) == ([], 0, False)
+
+
+@pytest.mark.parametrize("scope_id", [None, "s1", "c1", "g5", "h14"])
+async def test_an_unfiltered_page_is_the_page_read_with_every_standing(
+    store: GraphStore, city: City, scope_id: str | None
+) -> None:
+    """Unfiltered rosters may be paged before their standings are read: same answer."""
+    after: str | None = None
+    while True:
+        plain = await store.roster(request(scope_id, first=2, after=after))
+        full = await store.roster(request(scope_id, first=2, after=after, with_figures=True))
+        assert plain.page == full.page
+        if not plain.page.has_next:
+            break
+        after = plain.page.end_cursor

@@ -66,7 +66,7 @@ from orggraph.store.neo4j.connection import Connection
 from orggraph.store.neo4j.figures import Figures, KeptFigures
 from orggraph.store.neo4j.service import Neo4jServiceDesk
 from orggraph.store.neo4j.summaries import SummaryCache
-from orggraph.store.rosters import roster_of
+from orggraph.store.rosters import needs_every_standing, page_ids, page_roster, roster_of
 from orggraph.store.single import SingleReads
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
@@ -80,6 +80,9 @@ from orggraph.store.values import (
     SubtreeRequest,
     clamp_page_size,
 )
+
+StandingsKey = tuple[str | None, int, tuple[str, ...] | None]
+"""A standings read: scope (None: the city), year, and the cadres asked (None: all)."""
 
 
 async def _no_change(tx: AsyncManagedTransaction) -> None:
@@ -592,33 +595,77 @@ class Neo4jStore(Neo4jServiceDesk, SingleReads):
     # -- rosters and work units --------------------------------------------------------------
 
     async def rosters_many(self, requests: Sequence[RosterRequest]) -> list[Roster | None]:
-        """One query finds every asked scope's standings (kept per data version); the rule,
-        order and page are `orggraph.store.rosters`'."""
+        """The rule, order and page are `orggraph.store.rosters`'. A filtered or totalled
+        roster needs every standing of its scope (one query for all such scopes); an
+        unfiltered one pages the scope's cadre ids first and reads the standings of its page
+        only, as a hand-written query would. Both are kept per data version."""
         if not requests:
             return []
-        asked = list(dict.fromkeys((r.scope_id, r.year) for r in requests))
-        standings = await self._summaries.get(
-            ("roster_standings", tuple(asked)), lambda: self._standings(asked)
-        )
+        every = [r for r in requests if needs_every_standing(r)]
+        paged = [r for r in requests if not needs_every_standing(r)]
+        standings = await self._standings([(r.scope_id, r.year, None) for r in every])
+        pages = await self._pages(paged)
         answers: list[Roster | None] = []
         for request in requests:
-            found = standings.get((request.scope_id, request.year))
-            if found is None:
-                answers.append(None)
-                continue
-            count = partial(self._households_covered, request.scope_id)
-            answers.append(await roster_of(found, request, self._roster_members, count))
+            if needs_every_standing(request):
+                found = standings.get((request.scope_id, request.year, None))
+                count = partial(self._households_covered, request.scope_id)
+                answers.append(
+                    None
+                    if found is None
+                    else await roster_of(found, request, self._roster_members, count)
+                )
+            else:
+                answers.append(pages.get(request))
         return answers
 
+    async def _pages(self, requests: Sequence[RosterRequest]) -> dict[RosterRequest, Roster]:
+        """Unfiltered rosters: the page of each scope's cadre ids, then their standings."""
+        if not requests:
+            return {}
+        scopes = list(dict.fromkeys(r.scope_id for r in requests))
+        candidates = await self._summaries.get(
+            ("roster_candidates", tuple(scopes)), lambda: self._candidates(scopes)
+        )
+        wanted: dict[RosterRequest, tuple[list[str], bool, int]] = {}
+        for request in requests:
+            ids = candidates.get(request.scope_id)
+            if ids is not None:
+                wanted[request] = (*page_ids(ids, request), len(ids))
+        keys = [(r.scope_id, r.year, tuple(page)) for r, (page, _, _) in wanted.items()]
+        standings = await self._standings(keys)
+        found: dict[RosterRequest, Roster] = {}
+        for (request, (_, has_next, total)), key in zip(wanted.items(), keys, strict=True):
+            page = await page_roster(
+                standings.get(key, []), request, total, has_next, self._roster_members
+            )
+            found[request] = Roster(page)
+        return found
+
+    async def _candidates(self, scopes: list[str | None]) -> dict[str | None, list[str]]:
+        rows = await self.db.query("roster_candidates", scope_ids=scopes)
+        return {scopes[row["index"]]: list(row["ids"]) for row in rows}
+
     async def _standings(
-        self, asked: list[tuple[str | None, int]]
-    ) -> dict[tuple[str | None, int], list[CadreStanding]]:
-        params = [{"scope_id": scope_id, "year": year} for scope_id, year in asked]
-        rows = await self.db.query("roster_standings", requests=params)
-        return {
-            asked[row["index"]]: [records.standing_from(s) for s in row["standings"]]
-            for row in rows
-        }
+        self, asked: Sequence[StandingsKey]
+    ) -> dict[StandingsKey, list[CadreStanding]]:
+        """The standings of each (scope, year, ids or None for all), per data version."""
+        unique = list(dict.fromkeys(asked))
+        if not unique:
+            return {}
+
+        async def read() -> dict[StandingsKey, list[CadreStanding]]:
+            params = [
+                {"scope_id": scope, "year": year, "ids": list(ids) if ids is not None else None}
+                for scope, year, ids in unique
+            ]
+            rows = await self.db.query("roster_standings", requests=params)
+            return {
+                unique[row["index"]]: [records.standing_from(s) for s in row["standings"]]
+                for row in rows
+            }
+
+        return await self._summaries.get(("roster_standings", tuple(unique)), read)
 
     async def _roster_members(
         self, member_ids: list[str]
