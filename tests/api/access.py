@@ -105,6 +105,7 @@ TARGETS: dict[str | None, dict[str, dict[str, str]]] = {
             "household": "h08",
             "member": "m2",
             "covering": "m8",
+            "workunit": "wu2",
         },
     },
     "s1": {
@@ -116,6 +117,7 @@ TARGETS: dict[str | None, dict[str, dict[str, str]]] = {
             "household": "h10",
             "member": "m3",
             "covering": "m8",
+            "workunit": "wu2",
         },
         "outside": {
             "unit": "s2",
@@ -136,6 +138,7 @@ TARGETS: dict[str | None, dict[str, dict[str, str]]] = {
             "household": "h08",
             "member": "m2",
             "covering": "m3",
+            "workunit": "wu2",
         },
         "outside": {
             "unit": "c3",
@@ -283,13 +286,16 @@ def every_fixture_id(city: City) -> list[str]:
 
 SNAPSHOT = (
     "query($ids: [ID!]!) { nodes(ids: $ids) { ...All } "
-    f"coverageSummary {{ {COUNTS} rows {{ node {{ id }} {COUNTS} }} }} }}" + FRAGMENTS
+    f"coverageSummary {{ {COUNTS} rows {{ node {{ id }} {COUNTS} }} }} "
+    "serviceRequests(first: 500) { totalCount edges { node { id kind text state householdId "
+    "assigneeId cadreId } } } }" + FRAGMENTS
 )
 
 
 async def snapshot(admin: GraphQLClient, ids: list[str]) -> dict[str, Any]:
     """Every field of these nodes and their neighbours (covers, parents, children,
-    registrations, points), and the city's figures: what a write may change."""
+    registrations, points), the city's figures and its service requests: what a write may
+    change."""
     return await admin.ok(SNAPSHOT, {"ids": ids})
 
 
