@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
@@ -47,30 +48,31 @@ async def load_children(info: Info, request: ChildrenRequest) -> Page[Unit | Hou
     page and figure the query asks below it, in one subtree read."""
     loaders = info.context.loaders
     if loaders.children.cache_map.get(request) is None:
-        subtree = _subtree_request(info.selected_fields[0], request)
+        field = info.selected_fields[0]
+        subtree = _subtree_request(field, request) if isinstance(field, SelectedField) else None
         if subtree is not None:
             await loaders.subtrees.load(subtree)
     return await loaders.children.load(request)
 
 
 def prefetch_subtree_below(info: Info, node_id: str) -> None:
-    """`node(id) { ... on OrgUnit { children { ... } } }`: start the subtree read its
-    `children` will make now, beside the node read, so the two round trips overlap (the
-    `children` field then awaits the same load). Not awaited here; a failure reaches the
-    field that awaits it."""
+    """`node(id) { ... on OrgUnit { children { ... } } }`: start the read its `children`
+    will make (the subtree read, or the plain page when nothing is asked below it) now,
+    beside the node read, so the two round trips overlap (the `children` field then awaits
+    the same load). Not awaited here; a failure reaches the field that awaits it."""
     children = next((f for field in info.selected_fields for f in _fields(field, "children")), None)
     if children is None:
         return
     first = clamp_page_size(_page_size(children.arguments.get("first")))
     request = ChildrenRequest(node_id, first, _cursor(children.arguments.get("after")))
     subtree = _subtree_request(children, request)
-    if subtree is not None:
-        started = info.context.loaders.subtrees.load(subtree)
-        if isinstance(started, asyncio.Future):
-            started.add_done_callback(_retrieve_failure)
+    loaders = info.context.loaders
+    started = loaders.subtrees.load(subtree) if subtree else loaders.children.load(request)
+    if isinstance(started, asyncio.Future):
+        started.add_done_callback(_retrieve_failure)
 
 
-def _retrieve_failure(future: asyncio.Future[None]) -> None:
+def _retrieve_failure(future: asyncio.Future[Any]) -> None:
     """An unknown id answers null, so no `children` awaits its subtree read: keep a failed
     read from being reported as never retrieved."""
     if not future.cancelled():
