@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
+from orggraph.domain.entities import Household, Member
 from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.policy import Policy
 from orggraph.reports.scope import Scope, resolve_scope
@@ -49,6 +50,21 @@ class GapReport:
     listed: tuple[GapKind, ...] = tuple(GapKind)
     """The kinds whose gaps are listed (`--kinds`); none for a summary-only report. Every
     kind is counted either way."""
+    work_units: dict[str, str] = field(default_factory=dict)
+    """Work unit id -> name, for the listed cadres' contact lines."""
+
+    def contact(self, gap: Gap) -> str:
+        """What one needs to act on a gap: a household's address and phone, a cadre's phone
+        and work unit; masked as the reader's token masks them (`***`), empty for units."""
+        subject = gap.subject
+        if isinstance(subject, Household):
+            parts = (subject.address, subject.phone)
+        elif isinstance(subject, Member):
+            unit = subject.work_unit_id
+            parts = (subject.phone, self.work_units.get(unit, unit) if unit else "")
+        else:
+            return ""
+        return " · ".join(part for part in parts if part)
 
 
 async def collect_gap_report(
@@ -77,11 +93,36 @@ async def collect_gap_report(
     gaps: dict[GapKind, list[Gap]] = {kind: [] for kind in GapKind}
     for gap in found:
         gaps[gap.kind].append(gap)
+    work_units = await _work_unit_names(store, found)
     progress("reading the cadres' loads")
     load = await cadre_load(store, scope_id, year, progress)
     return GapReport(
-        scope, year, policy, data_as_of, summary, gap_counts, gaps, load, store.name, listed
+        scope,
+        year,
+        policy,
+        data_as_of,
+        summary,
+        gap_counts,
+        gaps,
+        load,
+        store.name,
+        listed,
+        work_units,
     )
+
+
+async def _work_unit_names(store: OrgView, gaps: Sequence[Gap]) -> dict[str, str]:
+    """The names of the work units the listed cadres come from, in one read."""
+    ids = sorted(
+        {
+            gap.subject.work_unit_id
+            for gap in gaps
+            if isinstance(gap.subject, Member) and gap.subject.work_unit_id
+        }
+    )
+    if not ids:
+        return {}
+    return {node.id: node.name for node in await store.get_nodes(ids) if node is not None}
 
 
 async def all_gaps(

@@ -203,6 +203,7 @@ def _gap_list(report: GapReport, lang: Lang, kind: GapKind, gaps: list[Gap]) -> 
         f"<th>{esc(text(lang, 'name'))}</th>"
         + (f'<th class="num">{esc(value_title)}</th>' if value_title else "")
         + f"<th>{esc(text(lang, 'reason'))}</th>"
+        + (f"<th>{esc(text(lang, 'contact'))}</th>" if kind in _WITH_CONTACT else "")
     )
     lines = []
     for number_, gap in enumerate(gaps, 1):
@@ -212,12 +213,30 @@ def _gap_list(report: GapReport, lang: Lang, kind: GapKind, gaps: list[Gap]) -> 
             f'<tr data-subject-id="{esc(gap.subject_id)}"><td class="num">{number_}</td>'
             f"<td>{esc(' › '.join(_below(report.scope.path, gap.unit_path)))}</td>"
             f'<td>{esc(gap.subject_name)} <span class="id">{esc(gap.subject_id)}</span></td>'
-            f"{value_cell}<td>{esc(reason)}</td></tr>"
+            f"{value_cell}<td>{esc(reason)}</td>"
+            + (
+                f'<td class="contact">{esc(report.contact(gap))}</td>'
+                if kind in _WITH_CONTACT
+                else ""
+            )
+            + "</tr>"
         )
     return (
         f'<section class="gap-list" id="gaps-{kind.value}">{heading}<table><thead><tr>{head}'
         f"</tr></thead><tbody>{''.join(lines)}</tbody></table></section>"
     )
+
+
+_WITH_CONTACT = frozenset(
+    {
+        GapKind.UNCOVERED_HOUSEHOLD,
+        GapKind.CADRE_UNDER_BAND,
+        GapKind.CADRE_OVER_BAND,
+        GapKind.CADRE_COVERING_NONE,
+        GapKind.CADRE_UNDER_POINTS,
+    }
+)
+"""The kinds about a household or a cadre: their rows say how to reach them."""
 
 
 def _below(scope_path: tuple[str, ...], unit_path: tuple[str, ...]) -> tuple[str, ...]:

@@ -26,7 +26,16 @@ Cell = str | int | None
 
 PATH_SEPARATOR = " / "
 
-GAP_KEYS = ("kind", "unit_path", "unit_id", "subject_id", "subject_name", "value", "reason")
+GAP_KEYS = (
+    "kind",
+    "unit_path",
+    "unit_id",
+    "subject_id",
+    "subject_name",
+    "value",
+    "reason",
+    "contact",
+)
 """The columns of a gap row, as JSON keys; CSV and XLSX (without `kind`) have them in this order."""
 
 
@@ -50,11 +59,12 @@ def gap_row(report: GapReport, gap: Gap, lang: Lang) -> tuple[Cell, ...]:
         gap.subject_name,
         gap.value,
         reason,
+        report.contact(gap),
     )
 
 
 def _gap_headers(lang: Lang) -> tuple[str, ...]:
-    names = ("kind", "unit_path", "unit_id", "id", "name", "value", "reason")
+    names = ("kind", "unit_path", "unit_id", "id", "name", "value", "reason", "contact")
     return tuple(text(lang, name) for name in names)
 
 

@@ -93,7 +93,16 @@ async def test_gaps_writes_the_format_its_file_name_says(
         assert len(opened["gaps"]) == gaps
         assert opened["figures"]["households"] == recount.counts(STREET).households
     elif suffix == "csv":
-        assert opened[0] == ["Kind", "Unit path", "Unit id", "Id", "Name", "Value", "Reason"]
+        assert opened[0] == [
+            "Kind",
+            "Unit path",
+            "Unit id",
+            "Id",
+            "Name",
+            "Value",
+            "Reason",
+            "Contact",
+        ]
         assert len(opened) - 1 == gaps
     else:
         assert opened.tags[:1] == ["html"] and "svg" in opened.tags

@@ -175,9 +175,9 @@ async def test_xlsx_has_a_sheet_per_gap_kind_with_frozen_headers(
         assert sheet.freeze_panes == "A2"
         headers = [cell.value for cell in sheet[1]]
         assert headers == (
-            ["所在组织", "组织编号", "编号", "名称", "数值", "原因"]
+            ["所在组织", "组织编号", "编号", "名称", "数值", "原因", "联系方式"]
             if lang == "zh"
-            else ["Unit path", "Unit id", "Id", "Name", "Value", "Reason"]
+            else ["Unit path", "Unit id", "Id", "Name", "Value", "Reason", "Contact"]
         )
         assert sheet.max_row - 1 == report.gap_counts[kind]
         ids = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -193,7 +193,7 @@ async def test_csv_and_json_hold_the_same_rows(city_store: GraphStore, tmp_path:
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     document = json.loads((tmp_path / "gaps.json").read_text(encoding="utf-8"))
-    assert rows[0] == ["类别", "所在组织", "组织编号", "编号", "名称", "数值", "原因"]
+    assert rows[0] == ["类别", "所在组织", "组织编号", "编号", "名称", "数值", "原因", "联系方式"]
     assert len(rows) - 1 == sum(report.gap_counts.values()) == len(document["gaps"])
     for row, gap in zip(rows[1:], document["gaps"], strict=True):
         assert row[0] == gap["kind"]

@@ -4,12 +4,16 @@ its zone named, and file endings the command does not write refused."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.cli import main
 from orggraph.domain.gaps import GapKind
 
@@ -111,3 +115,46 @@ def test_an_ending_the_command_does_not_write_is_refused(
 
     code, output = _report(city_data_dir, "--format", "csv", "--out", str(tmp_path / "g.html"))
     assert code == 1 and "ends in .html but --format says csv" in output
+
+
+def _csv_rows(
+    data_dir: Path, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    out = tmp_path / "gaps.csv"
+    result = CliRunner().invoke(
+        main,
+        ["report", "gaps", "--year", "2022", "--scope", STREET, *args, "--out", str(out)],
+        env={"ORGGRAPH_DATA_DIR": str(data_dir), "ORGGRAPH_STORE": None, **(env or {})},
+    )
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+
+
+def test_gap_rows_say_how_to_reach_the_household_or_cadre_masked_per_role(
+    city_data_dir: Path, tmp_path: Path
+) -> None:
+    kinds = ("--kinds", "uncovered_household,cadre_covering_none")
+    rows = _csv_rows(city_data_dir, tmp_path, *kinds)
+    households = [row for row in rows if row["Kind"] == "uncovered_household"]
+    cadres = [row for row in rows if row["Kind"] == "cadre_covering_none"]
+    assert households and cadres
+    for row in households:
+        address, phone = row["Contact"].split(" · ")
+        assert address.startswith("潜江市") and phone.startswith("100-")
+    for row in cadres:
+        assert row["Contact"].startswith("100-") and " · " in row["Contact"]  # phone · unit
+        assert not row["Contact"].split(" · ")[1].startswith("W")  # the unit's name, not id
+
+    secret = "paper-test-signing-secret-0123456789abcdef"
+    token = create_token(secret, Principal("wall", Role.DASHBOARD, STREET), 600)
+    masked = _csv_rows(
+        city_data_dir,
+        tmp_path,
+        *kinds,
+        "--token",
+        token,
+        env={"ORGGRAPH_JWT_SECRET": secret},
+    )
+    contacts = {row["Contact"] for row in masked if row["Kind"] == "uncovered_household"}
+    assert contacts and all("100-" not in c and "潜江市" not in c for c in contacts), contacts
+    assert all("100-" not in row["Contact"] for row in masked)
