@@ -60,7 +60,8 @@ def _community(report: PointsReport, lang: Lang, group: CommunityPoints, first: 
     )
     head = (
         f'<th class="num">{esc(text(lang, "number"))}</th><th>{esc(text(lang, "name"))}</th>'
-        f'<th>{esc(text(lang, "id"))}</th><th class="num">{esc(period_header)}</th>'
+        f"<th>{esc(text(lang, 'id'))}</th><th>{esc(text(lang, 'work_unit'))}</th>"
+        f'<th class="num">{esc(period_header)}</th>'
         + (f'<th class="num">{esc(text(lang, "year_to_date"))}</th>' if report.quarter else "")
         + f"<th>{esc(text(lang, 'status'))}</th>"
     )
@@ -73,6 +74,7 @@ def _community(report: PointsReport, lang: Lang, group: CommunityPoints, first: 
             f'<tr data-member-id="{esc(cadre.member_id)}"{row_class}>'
             f'<td class="num">{number_}</td><td class="nowrap">{esc(cadre.name)}</td>'
             f'<td class="id">{esc(cadre.member_id)}</td>'
+            f'<td class="work-unit">{esc(cadre.work_unit)}</td>'
             f'<td class="num">{cadre.period_points}</td>{so_far}<td>{status}</td></tr>'
         )
     return (

@@ -38,6 +38,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "gap_lists": ("Gap lists", "缺口明细"),
     "summary": ("Summary", "汇总"),
     "contact": ("Contact", "联系方式"),
+    "work_unit": ("Work unit", "派出单位"),
     "summary_only": (
         "Summary only: the gaps are counted above but not listed (drop --summary-only, or "
         "choose kinds with --kinds, to list them).",

@@ -168,6 +168,7 @@ def points_json(report: PointsReport) -> dict[str, Any]:
                     {
                         "member_id": cadre.member_id,
                         "name": cadre.name,
+                        "work_unit": cadre.work_unit,
                         "period_points": cadre.period_points,
                         "year_to_date": cadre.year_to_date,
                         "under_minimum": cadre.under_minimum,

@@ -37,6 +37,8 @@ class CadrePoints:
     """Points dated from 1 January to the end of the period."""
     under_minimum: bool
     """`year_to_date` is under the points due by the end of the period (`due_points`)."""
+    work_unit: str = ""
+    """The name of the work unit the cadre comes from (派出单位), empty when none."""
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,17 @@ async def collect_points_report(
     members = [entry.member for entry in await roster_entries(store, scope_id, policy, year)]
     progress(f"reading the points of {len(members):,} cadre(s)")
     entries = await _points(store, [member.id for member in members], year)
+    unit_ids = sorted({m.work_unit_id for m in members if m.work_unit_id})
+    units = {n.id: n.name for n in await store.get_nodes(unit_ids) if n is not None}
     first, last = period_bounds(year, quarter)
     due = due_points(policy, quarter)
     by_community: dict[str | None, list[CadrePoints]] = {}
     for member, own in zip(members, entries, strict=True):
         period = sum(e.points for e in own if first <= e.day <= last)
         so_far = sum(e.points for e in own if e.day <= last)
-        line = CadrePoints(member.id, member.name, period, so_far, so_far < due)
+        unit_id = member.work_unit_id
+        work_unit = units.get(unit_id, unit_id) if unit_id else ""
+        line = CadrePoints(member.id, member.name, period, so_far, so_far < due, work_unit)
         by_community.setdefault(member.community_id, []).append(line)
     paths = await store.ancestors_many([unit.id for unit in communities])
     groups = [

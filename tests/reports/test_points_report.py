@@ -104,10 +104,11 @@ async def test_formats_hold_the_same_cadres(city_store: GraphStore, tmp_path: Pa
     sheet = load_workbook(tmp_path / "p.xlsx").active
     assert sheet is not None and sheet.freeze_panes == "A2"
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(r[2], r[4], r[5]) for r in rows] == [
-        (c["member_id"], c["period_points"], c["year_to_date"]) for c in cadres
+    assert [(r[2], r[4], r[5], r[6]) for r in rows] == [
+        (c["member_id"], c["work_unit"], c["period_points"], c["year_to_date"]) for c in cadres
     ]
-    assert [bool(r[6]) for r in rows] == [c["under_minimum"] for c in cadres]
+    assert [bool(r[7]) for r in rows] == [c["under_minimum"] for c in cadres]
+    assert all(c["work_unit"] for c in cadres)  # every generated cadre has a work unit
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert page.count('class="under"') == sum(c["under_minimum"] for c in cadres)
     assert "2022年第3季度" in page and "本季度积分" in page
