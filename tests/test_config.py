@@ -44,3 +44,13 @@ def test_bad_values_are_named(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=fragment):
         Settings.from_env()
+
+
+def test_the_report_time_zone_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ORGGRAPH_TIMEZONE", raising=False)
+    assert Settings.from_env().report_timezone == "Asia/Shanghai"
+    monkeypatch.setenv("ORGGRAPH_TIMEZONE", "Europe/Berlin")
+    assert Settings.from_env().report_timezone == "Europe/Berlin"
+    monkeypatch.setenv("ORGGRAPH_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(ValueError, match="ORGGRAPH_TIMEZONE must be a time zone"):
+        Settings.from_env()
