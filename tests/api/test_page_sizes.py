@@ -26,4 +26,3 @@ async def test_a_page_size_below_one_is_refused(
     error = await api.error(f"query($first: Int!) {{ {field} }}", {"first": first})
     assert error["extensions"]["code"] == "INVALID_VALUE"
     assert "page size must be at least 1" in error["message"]
-
