@@ -61,8 +61,8 @@ def prefetch_subtree_below(info: Info, node_id: str) -> None:
     beside the node read, so the two round trips overlap (the `children` field then awaits
     the same load). Not awaited here; a failure reaches the field that awaits it."""
     children = next((f for field in info.selected_fields for f in _fields(field, "children")), None)
-    if children is None:
-        return
+    if children is None or _page_size(children.arguments.get("first")) < 1:
+        return  # a refused page size is refused by the `children` field itself
     first = clamp_page_size(_page_size(children.arguments.get("first")))
     request = ChildrenRequest(node_id, first, _cursor(children.arguments.get("after")))
     subtree = _subtree_request(children, request)
@@ -99,8 +99,8 @@ def subtree_levels(field: SelectedField, request: ChildrenRequest) -> tuple[Leve
         figures = any(True for node in nodes for _ in _fields(node, *FIGURE_FIELDS))
         levels.append(LevelRequest(first, after, figures))
         nested = next((f for node in nodes for f in _fields(node, "children")), None)
-        if nested is None:
-            break
+        if nested is None or _page_size(nested.arguments.get("first")) < 1:
+            break  # a refused page size is refused by that nested field itself
         first = clamp_page_size(_page_size(nested.arguments.get("first")))
         after = _cursor(nested.arguments.get("after"))
         field = nested

@@ -201,3 +201,19 @@ async def test_gap_items_carry_their_subject(store: GraphStore) -> None:
     (gap,) = data["coverageGaps"]["edges"]
     assert gap["node"]["household"] == {"id": "S0-C0-B0-G0-H9", "name": "独户", "address": "1-1"}
     assert calls == 1
+
+
+async def test_a_refused_nested_page_size_is_refused_where_it_is_asked(store: GraphStore) -> None:
+    """The look-ahead leaves a nested `children(first: 0)` to its own field: the error sits
+    there (and nulls what holds it, as GraphQL's non-null rule says), not on the field that
+    looked ahead."""
+    await _build_city(store, 1)
+    app = create_app(store, Policy(), SECRET)
+    query = """{ node(id: "S0") { ... on OrgUnit { children { edges { node { id
+      ... on OrgUnit { children(first: 0) { totalCount } } } } } } } }"""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(ADMIN)
+    ) as http:
+        body = (await http.post("/graphql", json={"query": query})).json()
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_VALUE"
+    assert body["errors"][0]["path"] == ["node", "children", "edges", 0, "node", "children"]
