@@ -1,0 +1,172 @@
+"""The service loop over HTTP (issue 17), beside hand-written Cypher for the same work.
+
+Loads the generated Qianjiang city into the store, starts `orggraph serve` on it, records
+requests for one community's households through the API, and from this process (httpx, a real
+socket) times:
+- a transition mutation (`dispatchService`, ordered -> dispatched) against, on Neo4j, one
+  hand-written Cypher write doing the same (check the state, set it, link the cadre, add the
+  step) on as many other requests;
+- the community's open requests, first 50 with each one's household and cadre, against the
+  same page as one hand-written query.
+Prints p50 and p99 in milliseconds and the ratio of the p50s.
+
+    .venv/bin/python bench/service.py --store neo4j --scale 1   # the server in $NEO4J_URI, cleared
+
+Targets (issue 17): both p50 <= 2x the hand-written Cypher at scale 1 on Neo4j.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from serving import load_city, ms, neo4j_driver, serving, store_env
+
+from orggraph.auth.tokens import Principal, Role, create_token
+
+SECRET = "bench-service-secret-0123456789abcdefghijk"
+COMMUNITY = "S01-C01"
+
+ORDER = """mutation($h: ID!) { orderService(input: {householdId: $h, kind: WISH,
+  text: "楼道灯坏了"}) { id } }"""
+DISPATCH = """mutation($id: ID!, $m: ID!) { dispatchService(id: $id, assigneeId: $m,
+  unitId: "S01-C01") { state } }"""
+OPEN = """query($s: ID) { serviceRequests(scope: $s, first: 50, filter: {states: [ORDERED,
+  DISPATCHED, ACCEPTED, DONE, DECLINED, REOPENED]}) { totalCount edges { node { id state kind
+  household { id name } cadre { id name } assignee { id } } } } }"""
+
+RAW_DISPATCH = """
+MATCH (r:ServiceRequest {id: $id}) WHERE r.state IN ['ordered', 'declined', 'reopened']
+MATCH (m:Member {id: $m})
+SET r.state = 'dispatched', r.since = datetime(), r.assignee_id = m.id,
+    r.assignee_kind = 'member', r.dispatched_by = 'S01-C01', r.steps = r.steps + 1
+CREATE (r)-[:DISPATCHED_TO]->(m)
+CREATE (r)-[:HAS_STEP]->(:ServiceStep {request_id: r.id, seq: r.steps, action: 'dispatch',
+  from_state: 'ordered', to_state: 'dispatched', by: 'bench', at: datetime(),
+  unit_id: 'S01-C01', assignee_id: m.id, assignee_kind: 'member', points: 0})
+RETURN r.state
+"""
+
+RAW_OPEN = """
+MATCH (:CommunityCommittee {id: $s})-[:HAS_CHILD*3]->(h:Household)-[:REQUESTED]->(r)
+WHERE NOT r.state IN ['verified', 'cancelled']
+WITH r, h ORDER BY r.id
+WITH collect([r, h]) AS rows
+UNWIND rows[0..50] AS row
+WITH size(rows) AS total, row[0] AS r, row[1] AS h
+OPTIONAL MATCH (r)-[:ACCEPTED_BY]->(c:Member)
+RETURN total, r.id, r.state, r.kind, h.id, h.name, c.id, c.name, r.assignee_id
+"""
+
+
+async def _post(http: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
+    response = await http.post("/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{query[:60]}...: {response.status_code} {body}")
+    return body["data"]
+
+
+async def _bench(args: argparse.Namespace, port: int) -> None:
+    token = create_token(SECRET, Principal("bench", Role.ADMIN, None), 3600)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=120,
+    ) as http:
+        households = await _households(http, 2 * args.requests)
+        cadre = await _a_cadre(http)
+        ids = [(await _post(http, ORDER, {"h": h}))["orderService"]["id"] for h in households]
+        api_ids, raw_ids = ids[: args.requests], ids[args.requests :]
+        print(f"store {args.store}, scale {args.scale}, community {COMMUNITY}")
+        print(f"{'question':48} {'p50 ms':>8} {'p99 ms':>8}")
+        writes: list[float] = []
+        for request_id in api_ids:
+            started = time.perf_counter()
+            await _post(http, DISPATCH, {"id": request_id, "m": cadre})
+            writes.append(time.perf_counter() - started)
+        print(f"{'dispatchService over HTTP':48} {ms(writes)}")
+        reads: list[float] = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            found = await _post(http, OPEN, {"s": COMMUNITY})
+            reads.append(time.perf_counter() - started)
+        print(f"{'open requests, first 50, over HTTP':48} {ms(reads)}")
+        if args.store != "neo4j":
+            return
+        driver = neo4j_driver()
+        raw_writes: list[float] = []
+        raw_reads: list[float] = []
+        try:
+            for request_id in raw_ids:
+                started = time.perf_counter()
+                await driver.execute_query(RAW_DISPATCH, {"id": request_id, "m": cadre})
+                raw_writes.append(time.perf_counter() - started)
+            for _ in range(args.requests):
+                started = time.perf_counter()
+                await driver.execute_query(RAW_OPEN, {"s": COMMUNITY})
+                raw_reads.append(time.perf_counter() - started)
+        finally:
+            await driver.close()
+        print(f"{'dispatch as hand-written Cypher':48} {ms(raw_writes)}")
+        print(f"{'open requests as hand-written Cypher':48} {ms(raw_reads)}")
+        total = found["serviceRequests"]["totalCount"]
+        write_ratio = statistics.median(writes) / statistics.median(raw_writes)
+        read_ratio = statistics.median(reads) / statistics.median(raw_reads)
+        print(
+            f"{total} open requests; p50 ratios: dispatch {write_ratio:.2f}, list {read_ratio:.2f}"
+        )
+
+
+async def _households(http: httpx.AsyncClient, count: int) -> list[str]:
+    """Households of the community: its first branch's building groups' children."""
+    found: list[str] = []
+    branches = await _post(
+        http,
+        "query($s: ID!) { node(id: $s) { ... on CommunityCommittee { children(first: 10) "
+        "{ edges { node { id ... on ResidentialBranch { children(first: 10) { edges { node { "
+        "id ... on BuildingGroup { children(first: 20) { edges { node { id } } } } } } } } } } "
+        "} } } }",
+        {"s": COMMUNITY},
+    )
+    for branch in branches["node"]["children"]["edges"]:
+        for group in branch["node"]["children"]["edges"]:
+            found += [h["node"]["id"] for h in group["node"]["children"]["edges"]]
+    if len(found) < count:
+        raise RuntimeError(f"{COMMUNITY} has {len(found)} households; {count} needed")
+    return [found[i % len(found)] for i in range(count)]
+
+
+async def _a_cadre(http: httpx.AsyncClient) -> str:
+    found = await _post(
+        http,
+        "query($s: ID) { cadres(scope: $s, first: 1) { edges { node { member { id } } } } }",
+        {"s": COMMUNITY},
+    )
+    return str(found["cadres"]["edges"][0]["node"]["member"]["id"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", choices=["memory", "neo4j"], default="neo4j")
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=100, help="timed calls per row")
+    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        env = store_env(args.store, Path(folder), args.port, SECRET)
+        if not args.reuse:
+            load_city(args.store, args.scale, Path(folder), env)
+        with serving(env, args.port):
+            asyncio.run(_bench(args, args.port))
+
+
+if __name__ == "__main__":
+    main()
