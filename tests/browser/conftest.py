@@ -14,9 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reports.city import api, city_data_dir, city_store
+from reports.city import (
+    api,
+    city_data_dir,
+    city_ledger,
+    city_ledger_dir,
+    city_neo4j,
+    city_store,
+    recount,
+)
 
-__all__ = ["api", "city_data_dir", "city_store"]
+__all__ = [
+    "api",
+    "city_data_dir",
+    "city_ledger",
+    "city_ledger_dir",
+    "city_neo4j",
+    "city_store",
+    "recount",
+]
 
 CHROMIUM = Path(os.environ.get("ORGGRAPH_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"

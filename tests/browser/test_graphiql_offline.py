@@ -17,6 +17,7 @@ from reports.city import STREET
 from orggraph.api.app import create_app
 from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.domain.policy import Policy
+from orggraph.store.memory import MemoryStore
 from orggraph.store.protocols import GraphStore
 
 pytestmark = pytest.mark.browser
@@ -48,8 +49,17 @@ async def _serve_through(page: Any, app: Any, blocked: list[str]) -> None:
 
 
 async def test_graphiql_runs_a_query_with_no_outside_network(
-    city_store: GraphStore, page: Any, shots: Path
+    city_data_dir: Path, page: Any, shots: Path
 ) -> None:
+    """On the embedded store only: the page and its assets do not depend on the store."""
+    city_store = await MemoryStore.open(city_data_dir)
+    try:
+        await _run_graphiql(city_store, page, shots)
+    finally:
+        await city_store.close()
+
+
+async def _run_graphiql(city_store: GraphStore, page: Any, shots: Path) -> None:
     app = create_app(city_store, Policy(), _SECRET)
     token = create_token(_SECRET, Principal("graphiql-test", Role.ADMIN, None), 600)
     blocked: list[str] = []
