@@ -162,7 +162,11 @@ def create_app(
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    health = StoreHealth(store.ping)
+    async def warm_up() -> None:
+        await store.counts_many([None])
+        await store.get_nodes(["-"])
+
+    health = StoreHealth(store.ping, warm_up)
 
     async def readyz(_: Request) -> JSONResponse:
         try:

@@ -6,7 +6,7 @@ refused) marks the store down at once; one that only runs late must do so twice 
 busy moment is not taken for an outage. When the store goes down, every request in flight has
 its time limit moved to now (its `asyncio.Timeout` is rescheduled) and answers 503
 `STORE_UNAVAILABLE`; while it is down, requests are answered so at once. The first ping that
-succeeds brings it back.
+succeeds, and a warm-up read after it, bring it back.
 """
 
 from __future__ import annotations
@@ -22,13 +22,22 @@ log = logging.getLogger("orggraph.api")
 PING_EVERY_S = 0.5
 PING_TIMEOUT_S = 2.0
 LATE_PINGS_FOR_DOWN = 2
+WARM_UP_TIMEOUT_S = 30.0
 
 
 class StoreHealth:
     """The store's state as the last pings saw it, and the requests to cut short if it fails."""
 
-    def __init__(self, ping: Callable[[], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        ping: Callable[[], Awaitable[None]],
+        warm: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self._ping = ping
+        self._warm = warm
+        """Run once the store answers again, before requests are let through: a restarted
+        Neo4j plans every query afresh, and sixteen requests planning at once would each wait
+        far longer than one warm-up does."""
         self.down = False
         self.reason = ""
         self._late = 0
@@ -61,6 +70,12 @@ class StoreHealth:
             return
         self._late = 0
         if self.down:
+            if self._warm is not None:
+                try:
+                    await asyncio.wait_for(self._warm(), WARM_UP_TIMEOUT_S)
+                except Exception as exc:  # not ready yet: stay down, try again next ping
+                    self.reason = f"warming up after a restart: {exc or 'too slow'}"
+                    return
             log.warning("store answers again")
             self.down, self.reason = False, ""
             STORE_DOWN.set(0)
