@@ -31,6 +31,7 @@ from orggraph.api.errors import STORE_UNAVAILABLE
 from orggraph.api.graphiql import asset_routes, graphiql_page
 from orggraph.api.health import PING_TIMEOUT_S, StoreHealth
 from orggraph.api.json_codec import FastJson
+from orggraph.api.languages import preferred_language
 from orggraph.api.limits import Limits
 from orggraph.api.loaders import make_loaders
 from orggraph.api.observe import Observed
@@ -104,7 +105,11 @@ class _GraphQLApp(FastJson, GraphQL[Context, None]):
         principal: Principal = request.scope[PRINCIPAL_KEY]  # set by RequireToken
         scoped = ScopedStore(self._store, principal)
         return Context(
-            store=scoped, policy=self._policy, loaders=make_loaders(scoped), principal=principal
+            store=scoped,
+            policy=self._policy,
+            loaders=make_loaders(scoped),
+            principal=principal,
+            language=preferred_language(request.headers.get("accept-language")),
         )
 
 

@@ -21,6 +21,8 @@ class Context:
     policy: Policy
     loaders: Loaders
     principal: Principal
+    language: str = "en"
+    """`en` or `zh`: what the request's Accept-Language prefers (languages.py)."""
 
 
 Info = StrawberryInfo[Context, None]

@@ -85,9 +85,13 @@ class CoverageGap:
     subject: strawberry.Private[entities.Node | None]
     """The node the gap is about, when the store read it with the gap."""
 
-    @strawberry.field(description="Why it is a gap, in words: English, or Chinese (lang: ZH).")
-    def reason(self, info: Info, lang: ReasonLanguage = ReasonLanguage.EN) -> str:
-        if lang is ReasonLanguage.EN:
+    @strawberry.field(
+        description="Why it is a gap, in words: English, or Chinese (lang: ZH). Without "
+        "`lang`, the request's Accept-Language chooses (Chinese when it prefers zh to en)."
+    )
+    def reason(self, info: Info, lang: ReasonLanguage | None = None) -> str:
+        chosen = lang or ReasonLanguage(info.context.language)
+        if chosen is ReasonLanguage.EN:
             return self.reason_en
         return chinese_gap_reason(
             self.kind.domain(), self.gap_value, info.context.policy, self.year

@@ -37,3 +37,20 @@ async def test_reasons_come_in_chinese_when_asked(api: GraphQLClient, city: obje
     for node in by_kind["CADRE_UNDER_POINTS"]:
         minimum = TEST_POLICY.min_yearly_points
         assert re.fullmatch(rf"2024年积分-?\d+分，低于年度{minimum}分", node["zh"]), node
+
+
+async def test_without_lang_the_accept_language_header_chooses(
+    api: GraphQLClient, city: object
+) -> None:
+    asked = {"query": GAPS, "variables": {"year": 2024}}
+    for header, expected in (
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh"),
+        ("en-GB,en;q=0.9,zh;q=0.5", "en"),
+        ("fr-FR, zh;q=0.3", "zh"),
+        ("de", "en"),
+        (None, "en"),
+    ):
+        headers = {"Accept-Language": header} if header else {}
+        answer = await api.http.post("/graphql", json=asked, headers=headers)
+        for edge in answer.json()["data"]["coverageGaps"]["edges"]:
+            assert edge["node"]["reason"] == edge["node"][expected], (header, edge)
