@@ -9,7 +9,7 @@ import orggraph
 
 PACKAGE = Path(orggraph.__file__).parent
 README = PACKAGE.parent / "README.md"
-_CODE = re.compile(r'(?:code = |"code": |code=)"([A-Z][A-Z_]+)"')
+_CODE = re.compile(r'(?:code = |"code": |code=|_CODE = )"([A-Z][A-Z_]+)"')
 BASE_ONLY = {"ORGGRAPH_ERROR"}
 """The base class's code: every raised error has a code of its own."""
 

@@ -27,7 +27,7 @@ from orggraph.api.body_limit import BodyLimit
 from orggraph.api.consistency import CarryBookmarks
 from orggraph.api.context import Context
 from orggraph.api.cors import cors_middleware
-from orggraph.api.errors import STORE_UNAVAILABLE
+from orggraph.api.errors import STORE_UNAVAILABLE_CODE
 from orggraph.api.graphiql import asset_routes, graphiql_page
 from orggraph.api.health import PING_TIMEOUT_S, StoreHealth
 from orggraph.api.json_codec import FastJson
@@ -115,7 +115,8 @@ class _GraphQLApp(FastJson, GraphQL[Context, None]):
 
 def _store_unavailable(response_data: GraphQLHTTPResponse) -> bool:
     return any(
-        isinstance(error, dict) and (error.get("extensions") or {}).get("code") == STORE_UNAVAILABLE
+        isinstance(error, dict)
+        and (error.get("extensions") or {}).get("code") == STORE_UNAVAILABLE_CODE
         for error in response_data.get("errors") or ()
     )
 

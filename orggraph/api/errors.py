@@ -36,9 +36,9 @@ from orggraph.store.values import StoreUnavailableError
 log = logging.getLogger("orggraph.api")
 
 
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-BAD_USER_INPUT = "BAD_USER_INPUT"
+PARSE_FAILED_CODE = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED_CODE = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT_CODE = "BAD_USER_INPUT"
 
 MAX_REFUSALS_SHOWN = 5
 """Errors answered for a refused document: a few name the fault, and a document built to
@@ -90,15 +90,15 @@ class DomainErrorCodes(SchemaExtension):
 
     def _client_code(self, error: GraphQLError) -> str:
         if self.execution_context.graphql_document is None:
-            return PARSE_FAILED
+            return PARSE_FAILED_CODE
         if any(error is seen for seen in self._validation_errors):
-            return VALIDATION_FAILED
-        return BAD_USER_INPUT
+            return VALIDATION_FAILED_CODE
+        return BAD_USER_INPUT_CODE
 
 
 def _more(count: int) -> GraphQLError:
     return GraphQLError(
-        f"... and {count} more errors in this document", extensions={"code": VALIDATION_FAILED}
+        f"... and {count} more errors in this document", extensions={"code": VALIDATION_FAILED_CODE}
     )
 
 
@@ -106,10 +106,10 @@ def label_parse_failure(error: GraphQLError) -> None:
     """Gives a document that did not parse its code. strawberry answers those outside the
     operation hooks, so this is called from the schema's error processing instead."""
     if not (error.extensions or {}).get("code"):
-        error.extensions = {**(error.extensions or {}), "code": PARSE_FAILED}
+        error.extensions = {**(error.extensions or {}), "code": PARSE_FAILED_CODE}
 
 
-STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+STORE_UNAVAILABLE_CODE = "STORE_UNAVAILABLE"
 
 
 def _labelled(error: GraphQLError, cause: BaseException) -> GraphQLError:
@@ -119,7 +119,7 @@ def _labelled(error: GraphQLError, cause: BaseException) -> GraphQLError:
             "the store is unavailable (Neo4j down or restarting); try again shortly",
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": STORE_UNAVAILABLE},
+            extensions={"code": STORE_UNAVAILABLE_CODE},
         )
     if isinstance(cause, OrgGraphError):
         details = getattr(cause, "details", {})  # e.g. an illegal transition's two states
