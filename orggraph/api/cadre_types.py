@@ -28,6 +28,7 @@ from orggraph.domain import cadres as cadre_values
 from orggraph.domain import entities
 from orggraph.domain.errors import UnknownIdError
 from orggraph.store.values import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, clamp_page_size
+from orggraph.store.years import points_year
 
 
 @strawberry.enum(
@@ -94,7 +95,10 @@ RosterFilterArg = Annotated[
 ]
 RosterYearArg = Annotated[
     int | None,
-    strawberry.argument(description="Calendar year of the points (default: this year)."),
+    strawberry.argument(
+        description="Calendar year of the points (default: the latest year with points "
+        "entries, else this year)."
+    ),
 ]
 RosterFirst = Annotated[
     int,
@@ -107,7 +111,7 @@ RosterAfter = Annotated[
 ]
 
 
-def roster_request(
+async def roster_request(
     info: Info,
     scope_id: str | None,
     filter: CadreFilter | None,
@@ -127,7 +131,7 @@ def roster_request(
     return cadre_values.RosterRequest(
         scope_id=scope_id,
         policy=info.context.policy,
-        year=year or date.today().year,
+        year=await points_year(info.context.store, year),
         filter=chosen,
         first=clamp_page_size(first),
         after=after,

@@ -251,7 +251,8 @@ class Query(ServiceQuery):
         after: After = None,
     ) -> RosterConnection:
         scope_id = str(scope) if scope is not None else None
-        return await load_roster(info, roster_request(info, scope_id, filter, year, first, after))
+        request = await roster_request(info, scope_id, filter, year, first, after)
+        return await load_roster(info, request)
 
     @strawberry.field(description="Work units (派出单位) by id, optionally by name.")
     async def work_units(

@@ -210,7 +210,7 @@ class OrgUnit(OrgNode):
         from orggraph.api.cadre_types import load_roster, roster_request
 
         return await load_roster(
-            info, roster_request(info, str(self.id), filter, year, first, after)
+            info, await roster_request(info, str(self.id), filter, year, first, after)
         )
 
 
@@ -279,7 +279,9 @@ class WorkUnit(Node):
     ) -> RosterOf:
         from orggraph.api.cadre_types import load_roster, roster_request
 
-        request = roster_request(info, None, filter, year, first, after, work_unit_id=str(self.id))
+        request = await roster_request(
+            info, None, filter, year, first, after, work_unit_id=str(self.id)
+        )
         return await load_roster(info, request)
 
     @strawberry.field(
@@ -289,7 +291,7 @@ class WorkUnit(Node):
     async def figures(self, info: Info, year: PointsYearArg = None) -> LazyRosterFigures:
         from orggraph.api.cadre_types import RosterFigures, roster_of, roster_request
 
-        request = roster_request(
+        request = await roster_request(
             info, None, None, year, 1, work_unit_id=str(self.id), with_figures=True
         )
         roster = await roster_of(info, request)

@@ -31,3 +31,17 @@ async def test_points_rules_default_to_the_latest_year_with_entries(
 
     assert default == given
     assert default["member"]["points"]["year"] == latest
+
+
+async def test_rosters_and_work_unit_figures_default_to_the_same_year(
+    api: GraphQLClient, store: GraphStore, city: object
+) -> None:
+    latest = await store.latest_points_year()
+    roster = (
+        "{{ cadres(first: 50{year}) {{ edges {{ node {{ year points meetsMinimum }} }} }} "
+        "workUnits(first: 10) {{ edges {{ node {{ figures{paren} {{ cadresMeetingMinimum }} }} }} }} }}"
+    )
+    given = await api.ok(roster.format(year=f", year: {latest}", paren=f"(year: {latest})"))
+    default = await api.ok(roster.format(year="", paren=""))
+    assert default == given
+    assert {edge["node"]["year"] for edge in default["cadres"]["edges"]} == {latest}
