@@ -39,7 +39,8 @@ async def test_rosters_and_work_unit_figures_default_to_the_same_year(
     latest = await store.latest_points_year()
     roster = (
         "{{ cadres(first: 50{year}) {{ edges {{ node {{ year points meetsMinimum }} }} }} "
-        "workUnits(first: 10) {{ edges {{ node {{ figures{paren} {{ cadresMeetingMinimum }} }} }} }} }}"
+        "workUnits(first: 10) {{ edges {{ node {{ figures{paren} "
+        "{{ cadresMeetingMinimum }} }} }} }} }}"
     )
     given = await api.ok(roster.format(year=f", year: {latest}", paren=f"(year: {latest})"))
     default = await api.ok(roster.format(year="", paren=""))
