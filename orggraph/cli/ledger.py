@@ -17,6 +17,7 @@ from orggraph.importer.in_flight import DEFAULT_JOBS
 from orggraph.importer.run import ImportReport, import_ledger
 from orggraph.importer.write import DEFAULT_BATCH_SIZE
 from orggraph.ledger import LANGUAGES, write_ledger
+from orggraph.ledger.chinese import in_chinese
 from orggraph.ledger.popolo import write_popolo
 from orggraph.stats import collect_stats, format_stats
 from orggraph.store import GraphStore
@@ -49,6 +50,14 @@ from orggraph.verify import Drift, find_drifts
     default=None,
     help="Show a progress bar on stderr (default: when stderr is a terminal).",
 )
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the problems listed (zh: 中文, for a Chinese workbook).",
+)
 def import_command(
     path: Path,
     store_kind: str | None,
@@ -56,6 +65,7 @@ def import_command(
     batch_size: int,
     jobs: int,
     progress: bool | None,
+    language: str,
 ) -> None:
     """Import a ledger: a folder of CSV files or an XLSX workbook (see docs/ledger-format.md).
 
@@ -78,8 +88,14 @@ def import_command(
         ) from exc
     if not report.ok:
         for problem in report.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(report.problems)} problem(s) found; nothing was written.", err=True)
+            click.echo(in_chinese(problem) if language == "zh" else str(problem), err=True)
+        found = len(report.problems)
+        click.echo(
+            f"发现{found}个问题，未写入任何数据。"
+            if language == "zh"
+            else f"{found} problem(s) found; nothing was written.",
+            err=True,
+        )
         sys.exit(1)
     click.echo(report.summary())
 

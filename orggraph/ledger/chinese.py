@@ -1,0 +1,195 @@
+"""Ledger problems in Chinese, for organisers whose workbook is Chinese (`import --lang zh`).
+
+The checks word each problem once, in English (the messages tests and logs quote); this
+phrasebook renders those messages in Chinese by their shape. Every message the malformed
+corpus produces has a shape here (tests/importer/test_problems_zh.py), so a new message
+without one fails a test instead of reaching an organiser half in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from orggraph.ledger.model import Location, Problem
+
+NOUNS = {
+    "street working committee": "街道大工委",
+    "community party committee": "社区大党委",
+    "residential branch": "小区党支部",
+    "building group": "楼栋党小组",
+    "household": "住户",
+    "cadre": "党员干部",
+    "work unit": "派出单位",
+    "points entry": "积分记录",
+    "unit": "组织",
+    "parent": "上级组织",
+}
+
+_Render = Callable[[re.Match[str]], str]
+
+
+def _noun(text: str) -> str:
+    bare = re.sub(r"^(an?|the) ", "", text.strip())
+    return NOUNS.get(bare, bare)
+
+
+def _where_in(text: str) -> str:
+    """`households.csv, row 5` as `households.csv 第5行`."""
+    return re.sub(r", row (\d+)", r" 第\1行", text)
+
+
+_SHAPES: list[tuple[re.Pattern[str], _Render]] = [
+    (
+        re.compile(r"^'(.*)' is not a date \(write it as YYYY-MM-DD\)$"),
+        lambda m: f"“{m[1]}”不是日期（请写成 YYYY-MM-DD）",
+    ),
+    (
+        re.compile(r"^'(.*)' is not a date that exists \((\d+)-(\d+) has (\d+) days, not (\d+)\)$"),
+        lambda m: f"“{m[1]}”这一天不存在（{m[2]}年{int(m[3])}月只有{m[4]}天，没有{m[5]}日）",
+    ),
+    (
+        re.compile(r"^'(.*)' is not a date that exists \(there is no month (\d+)\)$"),
+        lambda m: f"“{m[1]}”这一天不存在（没有{m[2]}月）",
+    ),
+    (re.compile(r"^'(.*)' is not yes/no \(是/否\)$"), lambda m: f"“{m[1]}”不是“是”或“否”"),
+    (
+        re.compile(r"^(-?\d+) points is outside (-?\d+)\.\.(-?\d+)$"),
+        lambda m: f"积分{m[1]}超出{m[2]}至{m[3]}的范围",
+    ),
+    (
+        re.compile(
+            r"^(\S+) \((.+)\) cannot hang under (\S+) \((.+)\); "
+            r"its parent must be an? (.+) \((.+)\)$"
+        ),
+        lambda m: (
+            f"{m[1]}（{_noun(m[2])}）不能挂在{m[3]}（{_noun(m[4])}）之下；它的上级必须是{m[6]}"
+        ),
+    ),
+    (
+        re.compile(r"^(\S+) is an? (.+) and has no parent; leave parent_id empty$"),
+        lambda m: f"{m[1]}是{_noun(m[2])}，没有上级组织；parent_id 请留空",
+    ),
+    (
+        re.compile(r"^(\S+) is an? (.+): it needs the id of its (.+) \((.+)\)$"),
+        lambda m: f"{m[1]}是{_noun(m[2])}：需要填写所属{m[4]}的编号",
+    ),
+    (
+        re.compile(r"^(\S+) is an? (.+), not an? (.+)$"),
+        lambda m: f"{m[1]}是{_noun(m[2])}，不是{_noun(m[3])}",
+    ),
+    (re.compile(r"^column (.+) appears more than once$"), lambda m: f"列 {m[1]} 出现了不止一次"),
+    (re.compile(r"^column (\d+) has no header; name it$"), lambda m: f"第{m[1]}列没有列名，请补上"),
+    (
+        re.compile(r"^duplicate assignment: (\S+) already covers (\S+) at (.+)$"),
+        lambda m: f"重复的包联：{m[1]}已包联{m[2]}（见{_where_in(m[3])}）",
+    ),
+    (
+        re.compile(r"^duplicate id (\S+): already an? (.+) at (.+)$"),
+        lambda m: f"编号重复：{m[1]}已是{_noun(m[2])}（见{_where_in(m[3])}）",
+    ),
+    (
+        re.compile(
+            r"^duplicate id (\S+): the store already has it as an? (.+), not an? (.+) "
+            r"\(ids are unique across every kind\)$"
+        ),
+        lambda m: f"编号重复：库中{m[1]}已是{_noun(m[2])}，不是{_noun(m[3])}（各类编号互不重复）",
+    ),
+    (
+        re.compile(
+            r"^duplicate ended cover: (\S+) covering (\S+) from (\S+) to (\S+) is already at (.+)$"
+        ),
+        lambda m: f"重复的已结束包联：{m[1]}在{m[3]}至{m[4]}包联{m[2]}（见{_where_in(m[5])}）",
+    ),
+    (
+        re.compile(
+            r"^id '(.*)' is not a valid id "
+            r"\(1-64 of A-Z a-z 0-9 _ \. : -, starting with a letter or digit\)$"
+        ),
+        lambda m: f"编号“{m[1]}”不合规（1-64个字母、数字或 _ . : -，以字母或数字开头）",
+    ),
+    (
+        re.compile(r"^level '(.*)' is not one of .*$"),
+        lambda m: f"层级“{m[1]}”无效：应为街道大工委、社区大党委、小区党支部或楼栋党小组",
+    ),
+    (
+        re.compile(r"^missing required column (\S+) \((.+)\)$"),
+        lambda m: f"缺少必填列 {m[1]}（{m[2]}）",
+    ),
+    (
+        re.compile(r"^mode '(.*)' is not unit \(单位派遣\) or residence \(个人居住\)$"),
+        lambda m: f"包联方式“{m[1]}”无效：应为单位派遣或个人居住",
+    ),
+    (re.compile(r"^name is empty; every row needs one$"), lambda m: "名称为空；每一行都要有名称"),
+    (
+        re.compile(r"^name of (\S+) is (\d+) characters; at most (\d+)$"),
+        lambda m: f"{m[1]}的名称有{m[2]}个字，最多{m[3]}个",
+    ),
+    (
+        re.compile(r"^no ledger sheets; expected one of .*$"),
+        lambda m: "没有台账表：应有组织、住户、派出单位、党员干部、联户包保、积分之一",
+    ),
+    (re.compile(r"^points '(.*)' is not a whole number$"), lambda m: f"积分“{m[1]}”不是整数"),
+    (
+        re.compile(r"^row has a value beyond the (\d+) columns of the header$"),
+        lambda m: f"这一行的值超出了表头的{m[1]}列",
+    ),
+    (
+        re.compile(r"^unknown (.+?) (\S+): not in the ledger nor in the store$"),
+        lambda m: f"未知的{_noun(m[1])}{m[2]}：台账和库中都没有",
+    ),
+    (
+        re.compile(r"^unknown column '(.*)' in (\S+); expected .*$"),
+        lambda m: f"{m[2]}表中有未知列“{m[1]}”",
+    ),
+    (
+        re.compile(r"^unknown (?:file|sheet) '(.*)'; expected one of .*$"),
+        lambda m: f"未知的表“{m[1]}”：应为组织、住户、派出单位、党员干部、联户包保、积分之一",
+    ),
+    (
+        re.compile(r"^unknown file: a ledger folder holds only \.csv files$"),
+        lambda m: "未知文件：台账文件夹中只能有 .csv 文件",
+    ),
+    (
+        re.compile(r"^the file is neither UTF-8 nor GB18030 text$"),
+        lambda m: "文件既不是 UTF-8 也不是 GB18030 编码的文本",
+    ),
+    (
+        re.compile(
+            r"^the ledger has no (\S+) sheet \((.+?)\), "
+            r"so ([\d,]+) reference\(s\) to \S+ are unknown.*$"
+        ),
+        lambda m: (
+            f"台账缺少{m[2]}表（{m[1]}），因此有{m[3]}处引用无法识别："
+            f"是否就是上面提到的那张表？请命名为 {m[1]} 或 {m[2]}"
+        ),
+    ),
+]
+
+
+def chinese_message(message: str) -> str | None:
+    """The message in Chinese, or None when its shape is not in the phrasebook."""
+    for shape, render in _SHAPES:
+        found = shape.match(message)
+        if found:
+            return render(found)
+    return None
+
+
+def chinese_location(where: Location) -> str:
+    """`households.csv, sheet 住户, row 5, column name` as organisers read it in Chinese."""
+    parts = [where.file]
+    if where.sheet is not None:
+        parts.append(f"工作表 {where.sheet}")
+    if where.row is not None:
+        parts.append(f"第{where.row}行")
+    if where.column is not None:
+        parts.append(f"列 {where.column}")
+    return "，".join(parts)
+
+
+def in_chinese(problem: Problem) -> str:
+    """The problem as one Chinese line (the English message kept when no shape fits)."""
+    return (
+        f"{chinese_location(problem.where)}：{chinese_message(problem.message) or problem.message}"
+    )
