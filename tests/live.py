@@ -16,8 +16,18 @@ from pathlib import Path
 
 import httpx
 
+from orggraph.auth.tokens import Principal, Role, create_token
+
 ORGGRAPH = Path(sys.executable).parent / "orggraph"
 SECRET = "live-tests-signing-secret-0123456789abcdef"
+TOKEN_TTL_S = 24 * 3600
+"""Tokens made when a test module is collected must outlive the whole suite's run."""
+
+
+def admin_header(subject: str) -> dict[str, str]:
+    """An admin's Authorization header for the live servers (signed with SECRET)."""
+    token = create_token(SECRET, Principal(subject, Role.ADMIN, None), TOKEN_TTL_S)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def free_port() -> int:

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live import SECRET, LiveServer, live_server
+from live import LiveServer, admin_header, live_server
 from prometheus_client.parser import text_string_to_metric_families
 
-from orggraph.auth.tokens import Principal, Role, create_token
-
-AUTH = {"Authorization": f"Bearer {create_token(SECRET, Principal('ops', Role.ADMIN, None), 600)}"}
+AUTH = admin_header("ops")
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from live import SECRET, LiveServer, live_server
+from live import SECRET, TOKEN_TTL_S, LiveServer, live_server
 
 from orggraph.auth.tokens import Principal, Role, create_token
 
 PRODUCTION = {"ORGGRAPH_GRAPHIQL": "false", "ORGGRAPH_INTROSPECTION": "false"}
-TOKEN = create_token(SECRET, Principal("scanner", Role.ADMIN, None), 600)
+TOKEN = create_token(SECRET, Principal("scanner", Role.ADMIN, None), TOKEN_TTL_S)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

@@ -18,9 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 from contract.city import build_small_city
-from live import ORGGRAPH, SECRET, live_server
+from live import ORGGRAPH, admin_header, live_server
 
-from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.store.protocols import GraphStore
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
@@ -36,9 +35,7 @@ REQUEST_TIMEOUT_S = 30.0  # the default: what a deployment runs with
 RECOVERY_S = 5.0
 AFTER_RECOVERY_S = 10.0
 FAST_503_S = 3.0
-HEADERS = {
-    "Authorization": f"Bearer {create_token(SECRET, Principal('load', Role.ADMIN, None), 900)}"
-}
+HEADERS = admin_header("load")
 READ = '{ node(id: "c1") { id ... on OrgUnit { counts { households coveredHouseholds } } } }'
 
 

@@ -12,10 +12,9 @@ from typing import Any
 import httpx
 import pytest
 from contract.city import build_small_city
-from live import SECRET, LiveServer, live_server
+from live import LiveServer, admin_header, live_server
 from prometheus_client.parser import text_string_to_metric_families
 
-from orggraph.auth.tokens import Principal, Role, create_token
 from orggraph.store.neo4j import Neo4jStore
 from orggraph.store.protocols import GraphStore
 
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.neo4j
 BOLT = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:17687")
 ROUTING = BOLT.replace("bolt://", "neo4j://", 1)
 PASSWORD = os.environ.get("NEO4J_PASSWORD", "orggraph-test")
-AUTH = {"Authorization": f"Bearer {create_token(SECRET, Principal('ops', Role.ADMIN, None), 600)}"}
+AUTH = admin_header("ops")
 BOOKMARK = "x-orggraph-bookmark"
 FIGURES = (
     "query Figures { coverageSummary { rows { node { id } counts { households "
