@@ -17,14 +17,11 @@ Targets (2 cores): any figure with a write before each read, p50 <= 20 ms on Neo
 from __future__ import annotations
 
 import argparse
-import asyncio
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
-from serving import load_city, ms, neo4j_driver, serving, store_env
+from serving import bench_arguments, ms, neo4j_driver, run_served
 
 from orggraph.auth.tokens import Principal, Role, create_token
 
@@ -215,20 +212,9 @@ async def _raw_timer(args: argparse.Namespace) -> Any:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", choices=["memory", "neo4j"], default="memory")
-    parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=50, help="timed reads per row")
-    parser.add_argument("--port", type=int, default=8765)
+    parser = bench_arguments(__doc__, store="memory", requests=50, port=8765)
     parser.add_argument("--member", default="M000001", help="the cadre whose cover toggles")
-    parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        env = store_env(args.store, Path(folder), args.port, SECRET)
-        if not args.reuse:
-            load_city(args.store, args.scale, Path(folder), env)
-        with serving(env, args.port):
-            asyncio.run(_bench(args, args.port))
+    run_served(parser.parse_args(), SECRET, _bench)
 
 
 if __name__ == "__main__":

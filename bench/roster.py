@@ -16,15 +16,12 @@ Target (issue 16): p50 <= 2x the hand-written Cypher at scale 1 on Neo4j.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
-from serving import load_city, ms, neo4j_driver, serving, store_env
+from serving import bench_arguments, ms, neo4j_driver, run_served
 
 from orggraph.auth.tokens import Principal, Role, create_token
 
@@ -136,20 +133,9 @@ async def _a_household(http: httpx.AsyncClient) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", choices=["memory", "neo4j"], default="neo4j")
-    parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=50, help="timed reads per row")
-    parser.add_argument("--port", type=int, default=28766)
+    parser = bench_arguments(__doc__, store="neo4j", requests=50, port=28766)
     parser.add_argument("--write", action="store_true", help="toggle a cover before each read")
-    parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        env = store_env(args.store, Path(folder), args.port, SECRET)
-        if not args.reuse:
-            load_city(args.store, args.scale, Path(folder), env)
-        with serving(env, args.port):
-            asyncio.run(_bench(args, args.port))
+    run_served(parser.parse_args(), SECRET, _bench)
 
 
 if __name__ == "__main__":

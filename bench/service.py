@@ -18,15 +18,12 @@ Targets (issue 17): both p50 <= 2x the hand-written Cypher at scale 1 on Neo4j.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
-from serving import load_city, ms, neo4j_driver, serving, store_env
+from serving import bench_arguments, ms, neo4j_driver, run_served
 
 from orggraph.auth.tokens import Principal, Role, create_token
 
@@ -153,19 +150,8 @@ async def _a_cadre(http: httpx.AsyncClient) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", choices=["memory", "neo4j"], default="neo4j")
-    parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=100, help="timed calls per row")
-    parser.add_argument("--port", type=int, default=8767)
-    parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        env = store_env(args.store, Path(folder), args.port, SECRET)
-        if not args.reuse:
-            load_city(args.store, args.scale, Path(folder), env)
-        with serving(env, args.port):
-            asyncio.run(_bench(args, args.port))
+    parser = bench_arguments(__doc__, store="neo4j", requests=100, port=8767)
+    run_served(parser.parse_args(), SECRET, _bench)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@ dashboard gets: uvicorn, HTTP parsing, the token, limits, execution and JSON.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -118,3 +120,28 @@ def percentile(samples: Sequence[float], share: float) -> float:
 def ms(samples: Sequence[float]) -> str:
     """p50 and p99 of latencies in seconds, as milliseconds."""
     return f"{statistics.median(samples) * 1000:8.1f} {percentile(samples, 0.99) * 1000:8.1f}"
+
+
+def bench_arguments(doc: str, store: str, requests: int, port: int) -> argparse.ArgumentParser:
+    """The options every HTTP benchmark takes; a benchmark adds its own to the parser."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--store", choices=["memory", "neo4j"], default=store)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=requests, help="timed calls per row")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--reuse", action="store_true", help="keep the store's data (no import)")
+    return parser
+
+
+def run_served(
+    args: argparse.Namespace,
+    secret: str,
+    bench: Callable[[argparse.Namespace, int], Coroutine[Any, Any, None]],
+) -> None:
+    """Import the city (unless --reuse), start `orggraph serve` on it and run `bench`."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = store_env(args.store, Path(folder), args.port, secret)
+        if not args.reuse:
+            load_city(args.store, args.scale, Path(folder), env)
+        with serving(env, args.port):
+            asyncio.run(bench(args, args.port))

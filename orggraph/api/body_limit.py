@@ -7,7 +7,7 @@ gates after this one (the trusted-documents check) can read it too without anoth
 
 from __future__ import annotations
 
-from orggraph.api.security import ASGIApp, Message, Receive, Scope, Send, send_json
+from orggraph.api.security import ASGIApp, Message, Receive, Scope, Send, replay, send_error
 
 BODY_KEY = "orggraph.body"
 """Where the whole request body is left in the ASGI scope for later gates."""
@@ -33,16 +33,11 @@ class BodyLimit:
             await self._refuse(send)
             return
         scope[BODY_KEY] = body
-        replayed = False
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return disconnect or await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        async def after_body() -> Message:
+            return disconnect if disconnect is not None else await receive()
 
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(body, after_body), send)
 
     async def _read(self, receive: Receive) -> tuple[bytes | None, Message | None]:
         """The whole body, or None once it passes the limit; and a disconnect, if one came."""
@@ -61,17 +56,10 @@ class BodyLimit:
                 return b"".join(chunks), None
 
     async def _refuse(self, send: Send) -> None:
-        await send_json(
+        await send_error(
             send,
             413,
-            {
-                "errors": [
-                    {
-                        "message": f"request body over the limit of {self.max_bytes} bytes "
-                        "(ORGGRAPH_MAX_BODY_BYTES)",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                    }
-                ]
-            },
-            [(b"connection", b"close")],
+            f"request body over the limit of {self.max_bytes} bytes (ORGGRAPH_MAX_BODY_BYTES)",
+            code="PAYLOAD_TOO_LARGE",
+            headers=[(b"connection", b"close")],
         )

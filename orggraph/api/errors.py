@@ -110,13 +110,14 @@ def label_parse_failure(error: GraphQLError) -> None:
 
 
 STORE_UNAVAILABLE_CODE = "STORE_UNAVAILABLE"
+STORE_UNAVAILABLE_MESSAGE = "the store is unavailable (Neo4j down or restarting); try again shortly"
 
 
 def _labelled(error: GraphQLError, cause: BaseException) -> GraphQLError:
     if isinstance(cause, StoreUnavailableError):
         log.warning("store unavailable at %s: %s", error.path, cause)
         return GraphQLError(
-            "the store is unavailable (Neo4j down or restarting); try again shortly",
+            STORE_UNAVAILABLE_MESSAGE,
             nodes=error.nodes,
             path=error.path,
             extensions={"code": STORE_UNAVAILABLE_CODE},

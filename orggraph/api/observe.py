@@ -16,6 +16,7 @@ from orggraph.observability.metrics import (
     IN_FLIGHT,
     REQUEST_SECONDS,
     REQUESTS,
+    labelled,
     operation_label,
 )
 
@@ -60,8 +61,8 @@ class Observed:
             await self.app(scope, receive, tagged_send)
         finally:
             IN_FLIGHT.dec()
-            HTTP_RESPONSES.labels(route, str(status)).inc()
-            HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
+            labelled(HTTP_RESPONSES, route, str(status)).inc()
+            labelled(HTTP_SECONDS, route).observe(time.perf_counter() - started)
             REQUEST_ID.reset(token)
 
 
@@ -82,5 +83,5 @@ class OperationMetrics(SchemaExtension):
             if outcome == "REFUSED" and self.execution_context.graphql_document is None:
                 outcome = "GRAPHQL_PARSE_FAILED"
             name = operation_label(self.execution_context.operation_name)
-            REQUESTS.labels(name, outcome).inc()
-            REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
+            labelled(REQUESTS, name, outcome).inc()
+            labelled(REQUEST_SECONDS, name).observe(time.perf_counter() - started)

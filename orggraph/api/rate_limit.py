@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from orggraph.api.security import PRINCIPAL_KEY, ASGIApp, Receive, Scope, Send, send_json
+from orggraph.api.security import PRINCIPAL_KEY, ASGIApp, Receive, Scope, Send, send_error
 from orggraph.auth.tokens import Principal
 
 TRACKED_CALLERS = 10_000
@@ -59,19 +59,13 @@ class RateLimiter:
         wait_s = self._take(principal)
         if wait_s > 0:
             retry_after = str(max(1, math.ceil(wait_s)))
-            await send_json(
+            await send_error(
                 send,
                 429,
-                {
-                    "errors": [
-                        {
-                            "message": f"too many requests for this token: at most "
-                            f"{self.limit.per_second:g} a second; retry after {retry_after} s",
-                            "extensions": {"code": "RATE_LIMITED"},
-                        }
-                    ]
-                },
-                [(b"retry-after", retry_after.encode())],
+                f"too many requests for this token: at most {self.limit.per_second:g} a "
+                f"second; retry after {retry_after} s",
+                code="RATE_LIMITED",
+                headers=[(b"retry-after", retry_after.encode())],
             )
             return
         await self.app(scope, receive, send)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Container, MutableMapping, Sequence
 from typing import Any
 
+from orggraph.api.errors import STORE_UNAVAILABLE_CODE, STORE_UNAVAILABLE_MESSAGE
 from orggraph.api.health import StoreHealth
 from orggraph.auth.tokens import AuthError, Principal, verify_token_until
 from orggraph.observability.metrics import cache_lookup
@@ -25,7 +26,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 PRINCIPAL_KEY = "orggraph.principal"
 
 
-async def send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[Any]) -> None:
     payload = json.dumps(body).encode()
     await send(
         {
@@ -39,6 +40,29 @@ async def send_json(send: Send, status: int, body: dict[str, Any], headers: list
         }
     )
     await send({"type": "http.response.body", "body": payload})
+
+
+async def send_error(
+    send: Send, status: int, message: str, *, code: str, headers: list[Any] | None = None
+) -> None:
+    """A gate's refusal, shaped like a GraphQL error so clients read every answer one way."""
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    await _send_json(send, status, body, headers or [])
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app `body` whole once, then whatever comes next (a
+    disconnect): for gates that had to read the body before the app."""
+    delivered = False
+
+    async def receive_body() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive_body
 
 
 VERIFIED_TOKENS = 1024
@@ -76,11 +100,12 @@ class RequireToken:
         try:
             scope[PRINCIPAL_KEY] = self._principal(scope)
         except AuthError as exc:
-            await send_json(
+            await send_error(
                 send,
                 401,
-                {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
-                [(b"www-authenticate", b'Bearer realm="orggraph"')],
+                str(exc),
+                code="UNAUTHENTICATED",
+                headers=[(b"www-authenticate", b'Bearer realm="orggraph"')],
             )
             return
         await self.app(scope, receive, send)
@@ -145,33 +170,16 @@ class RequestTimeout:
             if health is not None and health.down:
                 await _send_unavailable(send, health.reason)
                 return
-            await send_json(
-                send,
-                504,
-                {
-                    "errors": [
-                        {
-                            "message": f"request took longer than {self.seconds:g} s",
-                            "extensions": {"code": "TIMEOUT"},
-                        }
-                    ]
-                },
-                [],
+            await send_error(
+                send, 504, f"request took longer than {self.seconds:g} s", code="TIMEOUT"
             )
 
 
 async def _send_unavailable(send: Send, reason: str) -> None:
-    await send_json(
+    await send_error(
         send,
         503,
-        {
-            "errors": [
-                {
-                    "message": "the store is unavailable (Neo4j down or restarting); "
-                    f"try again shortly ({reason})",
-                    "extensions": {"code": "STORE_UNAVAILABLE"},
-                }
-            ]
-        },
-        [(b"retry-after", b"1")],
+        f"{STORE_UNAVAILABLE_MESSAGE} ({reason})",
+        code=STORE_UNAVAILABLE_CODE,
+        headers=[(b"retry-after", b"1")],
     )

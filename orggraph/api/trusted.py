@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orggraph.api.body_limit import BODY_KEY
-from orggraph.api.security import ASGIApp, Message, Receive, Scope, Send, send_json
+from orggraph.api.security import ASGIApp, Receive, Scope, Send, replay, send_error
 
 MANIFEST_FORMAT = "apollo-persisted-query-manifest"
 
@@ -96,34 +96,17 @@ class TrustedDocumentsOnly:
         request = _json_object(scope.get(BODY_KEY, b""))
         operation = self._registered(request) if request is not None else None
         if request is None or operation is None:
-            await send_json(
+            await send_error(
                 send,
                 400,
-                {
-                    "errors": [
-                        {
-                            "message": "only registered documents run on this service: send "
-                            "a registered query or its documentId (orggraph documents register)",
-                            "extensions": {"code": "DOCUMENT_NOT_TRUSTED"},
-                        }
-                    ]
-                },
-                [],
+                "only registered documents run on this service: send a registered query or "
+                "its documentId (orggraph documents register)",
+                code="DOCUMENT_NOT_TRUSTED",
             )
             return
         request["query"] = operation.body
         request.pop("documentId", None)
-        body = json.dumps(request).encode()
-        delivered = False
-
-        async def registered_body() -> Message:
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, registered_body, send)
+        await self.app(scope, replay(json.dumps(request).encode(), receive), send)
 
     def _registered(self, request: dict[str, Any]) -> Operation | None:
         wanted = request.get("documentId")

@@ -46,6 +46,15 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
+_POINTS_YEAR = click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    default=None,
+    help="Calendar year of the points (default: the latest year with points entries, else "
+    "this year).",
+)
+
+
 def _common_options(scope_help: str) -> Callable[[_F], _F]:
     """--scope/--format/--lang/--out/--store: the same for every report."""
     return functools.partial(_add_common_options, scope_help=scope_help)
@@ -228,13 +237,7 @@ def gaps_command(
 
 @report_group.command(name="points")
 @_common_options("Id of a community or a street (default: the city).")
-@click.option(
-    "--year",
-    type=click.IntRange(1900, 9999),
-    default=None,
-    help="Calendar year of the points (default: the latest year with points entries, else "
-    "this year).",
-)
+@_POINTS_YEAR
 @click.option(
     "--quarter",
     type=click.IntRange(1, 4),
@@ -281,13 +284,7 @@ def points_command(
 
 @report_group.command(name="units")
 @_common_options("Id of a street (or any unit) whose cadres are fed back (default: the city).")
-@click.option(
-    "--year",
-    type=click.IntRange(1900, 9999),
-    default=None,
-    help="Calendar year of the points (default: the latest year with points entries, else "
-    "this year).",
-)
+@_POINTS_YEAR
 def units_command(
     scope_id: str | None,
     fmt: Format | None,

@@ -26,6 +26,9 @@ NOUNS = {
     "parent": "上级组织",
 }
 
+_SHEETS = "应为组织、住户、派出单位、党员干部、联户包保、积分之一"
+"""What every sheet-name problem ends with: the six kinds a ledger holds."""
+
 _Render = Callable[[re.Match[str]], str]
 
 
@@ -144,7 +147,7 @@ _SHAPES: list[tuple[re.Pattern[str], _Render]] = [
     ),
     (
         re.compile(r"^unknown (?:file|sheet) '(.*)'; expected one of .*$"),
-        lambda m: f"未知的表“{m[1]}”：应为组织、住户、派出单位、党员干部、联户包保、积分之一",
+        lambda m: f"未知的表“{m[1]}”：{_SHEETS}",
     ),
     (
         re.compile(r"^unknown file: a ledger folder holds only \.csv files$"),

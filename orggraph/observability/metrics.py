@@ -11,8 +11,10 @@ process's files instead (prometheus_client's multiprocess mode).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -110,8 +112,16 @@ def operation_label(name: str | None) -> str:
     return "other"
 
 
+@functools.cache
+def labelled(metric: Any, *values: str) -> Any:
+    """`metric.labels(*values)`, kept: every request counts into a few children, and finding
+    a child under prometheus_client's lock each time is work on the hot path. Label values
+    are bounded (see operation_label), so this stays small."""
+    return metric.labels(*values)
+
+
 def cache_lookup(cache: str, hit: bool) -> None:
-    CACHE.labels(cache, "hit" if hit else "miss").inc()
+    labelled(CACHE, cache, "hit" if hit else "miss").inc()
 
 
 def exposition() -> tuple[bytes, str]:

@@ -39,7 +39,7 @@ from neo4j.exceptions import (
 )
 
 from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError
-from orggraph.observability.metrics import STORE_QUERY_SECONDS
+from orggraph.observability.metrics import STORE_QUERY_SECONDS, labelled
 from orggraph.store.bookmarks import CHAIN
 from orggraph.store.neo4j import cypher
 from orggraph.store.values import StoreUnavailableError
@@ -138,7 +138,7 @@ class Connection:
         else:  # a managed transaction carries its own timeout (unit_of_work)
             result = await runner.run(text, params)
         records = [record async for record in result]
-        STORE_QUERY_SECONDS.labels(query_name).observe(time.perf_counter() - started)
+        labelled(STORE_QUERY_SECONDS, query_name).observe(time.perf_counter() - started)
         return records
 
     @asynccontextmanager
