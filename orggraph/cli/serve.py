@@ -45,7 +45,7 @@ def serve_command(
     workers: int,
     access_log: bool,
 ) -> None:
-    """Run the GraphQL API (GraphiQL at /graphql, /healthz, /readyz).
+    """Run the GraphQL API (GraphiQL at /graphql, /healthz, /readyz, /metrics).
 
     Every GraphQL request needs `Authorization: Bearer <token>` (see `orggraph token create`).
     """
