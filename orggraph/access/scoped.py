@@ -10,7 +10,8 @@ single writes and the audit log. The rules:
   inside the scope.
 - `dashboard` callers only read, and see personal fields masked (`masking`); writing is
   ForbiddenError (`permissions`). Every single write that succeeds is audited (`audit`).
-- The service loop's requests follow their households (`orggraph.access.service`).
+- The service loop's requests follow their households (`orggraph.access.service`); a
+  `cadre` token sees itself and the households it serves (`orggraph.access.cadre_view`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 from orggraph.access import permissions
 from orggraph.access.audit import AuditRecorder
+from orggraph.access.cadre_view import CadreVisibility
 from orggraph.access.masking import mask_coverage, mask_gap, mask_node
 from orggraph.access.service import ScopedServiceDesk
 from orggraph.access.visibility import Visibility
@@ -66,7 +68,10 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
         self.name = inner.name
         self.principal = principal
         scope = None if principal.role is Role.ADMIN else principal.scope_id
-        self.visibility = Visibility(inner, scope)
+        member = principal.member_id
+        self.visibility = (
+            CadreVisibility(inner, member) if member is not None else Visibility(inner, scope)
+        )
         self._recorder = AuditRecorder(inner, principal)
         self._sees_personal_data = principal.role.sees_personal_data
 

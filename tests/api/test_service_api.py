@@ -209,6 +209,40 @@ async def test_declined_requests_go_back_and_a_work_units_cadre_takes_them(
     assert mine["cadreRequests"]["edges"] == [{"node": {"id": rid, "state": "ACCEPTED"}}]
 
 
+SEEN_BY_CADRE = """query($id: ID!) { serviceRequest(id: $id) { household { id name phone
+  address } } nodes(ids: ["h09", "h08", "h02", "g3", "c1", "m2", "m1", "wu3"]) { id } }"""
+
+
+async def _seen_by(client: GraphQLClient, rid: str) -> tuple[Any, list[str]]:
+    data = await client.ok(SEEN_BY_CADRE, {"id": rid})
+    request = data["serviceRequest"]
+    return (request and request["household"]), [n["id"] for n in data["nodes"] if n]
+
+
+async def test_a_cadre_reads_the_households_it_serves_and_no_other(
+    as_: Clients, city: City
+) -> None:
+    organiser, m2, m5 = as_(ORGANISER_C1), as_(cadre("m2")), as_(cadre("m5"))
+    rid = await _order(organiser, "h09")
+    assert await _seen_by(m2, rid) == (None, ["h08", "m2", "wu3"])
+    await organiser.ok(DISPATCH, {"id": rid, "to": "m2"})
+    household, seen = await _seen_by(m2, rid)
+    h09 = city.node("h09")
+    assert household == {
+        "id": "h09",
+        "name": h09.name,
+        "phone": h09.phone,  # type: ignore[attr-defined]
+        "address": h09.address,  # type: ignore[attr-defined]
+    }
+    assert seen == ["h09", "h08", "m2", "wu3"]
+    assert await _seen_by(m5, rid) == (None, ["wu3"])
+    await m2.ok(DECLINE, {"id": rid, "why": "出差"})
+    assert await _seen_by(m2, rid) == (None, ["h08", "m2", "wu3"])
+    await organiser.ok(DISPATCH, {"id": rid, "to": "wu3"})
+    household, seen = await _seen_by(m5, rid)
+    assert household["id"] == "h09" and seen == ["h09", "wu3"]
+
+
 async def test_dashboards_read_requests_masked_and_scopes_hide_the_rest(
     as_: Clients, city: City
 ) -> None:
