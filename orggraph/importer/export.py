@@ -10,7 +10,11 @@ and ended (the history); the cadres covering them, the cadres of their ended cov
 cadres registered with a community inside the scope; those cadres' work units and points
 entries. The whole city's export also holds the ended covers of removed households.
 
-The store is read through the `GraphReader` protocol alone, a page or a batch at a time:
+Service requests go with their households, each with its whole timeline (a removed
+household's requests are left out: the ledger could not import them).
+
+The store is read through the `GraphReader` protocol (and `ServiceDesk`'s reads), a page or a
+batch at a time:
 `children_many` walks the tree, `household_members_many` gives the cadres and assignments,
 the `CADRE_COVERING_NONE` gap list the registered cadres who cover nobody, and
 `member_points_many` their points, year by year. The protocol has no way to list points
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import (
@@ -36,11 +40,18 @@ from orggraph.domain.entities import (
 from orggraph.domain.errors import UnknownIdError
 from orggraph.domain.gaps import GapKind
 from orggraph.domain.policy import Policy
+from orggraph.domain.service import ServiceFilter
+from orggraph.domain.service_history import ServiceHistory
 from orggraph.ledger.model import Ledger
-from orggraph.store.protocols import GraphReader
+from orggraph.store.protocols import GraphReader, ServiceDesk
 from orggraph.store.values import MAX_PAGE_SIZE, ChildrenRequest
 
 T = TypeVar("T")
+
+
+class LedgerReader(GraphReader, ServiceDesk, Protocol):
+    """What an export reads: the graph, and the service requests with their steps."""
+
 
 READ_BATCH = 1_000
 """Keys per batched read: big enough to keep round trips few, small enough for one query."""
@@ -51,13 +62,15 @@ def _chunks(items: Sequence[T], size: int = READ_BATCH) -> Iterable[Sequence[T]]
 
 
 class _Collector:
-    def __init__(self, store: GraphReader) -> None:
+    def __init__(self, store: LedgerReader) -> None:
         self.store = store
         self.units: dict[str, Unit] = {}
         self.households: dict[str, Household] = {}
         self.members: dict[str, Member] = {}
         self.assignments: list[Assignment] = []
         self.history: dict[tuple[object, ...], CoverRecord] = {}
+        self.taking: dict[str, WorkUnit] = {}
+        """Work units that requests were dispatched to."""
 
     async def tree(self, scope_id: str | None) -> None:
         """Every unit and household under the scope (the whole city when None), the scope too."""
@@ -149,8 +162,10 @@ class _Collector:
         self.history.update((r.key, r) for r in records if r.ended is not None)
 
     async def work_units(self) -> list[WorkUnit]:
-        wanted = sorted({m.work_unit_id for m in self.members.values() if m.work_unit_id})
-        found: list[WorkUnit] = []
+        wanted = sorted(
+            {m.work_unit_id for m in self.members.values() if m.work_unit_id} - set(self.taking)
+        )
+        found: list[WorkUnit] = list(self.taking.values())
         for chunk in _chunks(wanted):
             found += [n for n in await self.store.get_nodes(chunk) if isinstance(n, WorkUnit)]
         return found
@@ -163,6 +178,38 @@ class _Collector:
                 for member_entries in await self.store.member_points_many(chunk, year):
                     entries += member_entries or []
         return entries
+
+    async def service(self, scope_id: str | None) -> list[ServiceHistory]:
+        """The requests of the collected households with their steps (a removed household's
+        requests stay in the store but not in a ledger, which could not import them)."""
+        found = []
+        after: str | None = None
+        while True:
+            page = await self.store.service_requests(
+                scope_id, ServiceFilter(), Policy(), date.today(), MAX_PAGE_SIZE, after
+            )
+            found += [r for r in page.items if r.household_id in self.households]
+            if not page.has_next:
+                break
+            after = page.end_cursor
+        histories = []
+        for chunk in _chunks(found):
+            timelines = await self.store.service_steps_many([r.id for r in chunk])
+            for request, steps in zip(chunk, timelines, strict=True):
+                histories.append(ServiceHistory(request, tuple(steps or ())))
+        await self._named_by(histories)
+        return histories
+
+    async def _named_by(self, histories: Sequence[ServiceHistory]) -> None:
+        """The cadres and work units the steps name, so the ledger imports on its own."""
+        named = {s.member_id for h in histories for s in h.steps if s.member_id}
+        named |= {s.assignee_id for h in histories for s in h.steps if s.assignee_id}
+        for chunk in _chunks(sorted(named - set(self.members))):
+            for node in await self.store.get_nodes(chunk):
+                if isinstance(node, Member):
+                    self.members[node.id] = node
+                elif isinstance(node, WorkUnit):
+                    self.taking[node.id] = node
 
     async def chains(self, scope_id: str | None) -> None:
         """The units above the scope and above each cadre's community, so parents resolve."""
@@ -184,7 +231,7 @@ def default_points_years(assignments: Iterable[Assignment]) -> range:
 
 
 async def export_ledger(
-    store: GraphReader, scope_id: str | None = None, points_years: Iterable[int] | None = None
+    store: LedgerReader, scope_id: str | None = None, points_years: Iterable[int] | None = None
 ) -> Ledger:
     """The ledger of the whole city or of the subtree at `scope_id`, in canonical order.
 
@@ -196,6 +243,7 @@ async def export_ledger(
     if scope_id is None or scope_id in collector.units:
         await collector.idle_members(scope_id)
     await collector.ended_covers(scope_id)
+    service = await collector.service(scope_id)
     await collector.chains(scope_id)
     years = (
         points_years if points_years is not None else default_points_years(collector.assignments)
@@ -208,5 +256,6 @@ async def export_ledger(
         assignments=collector.assignments,
         points=await collector.points(years),
         history=list(collector.history.values()),
+        service=service,
     )
     return ledger.canonical()

@@ -13,9 +13,10 @@ from typing import TypeVar
 
 from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import Mode, Node, PointsEntry
+from orggraph.domain.service_history import ServiceHistory
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
-from orggraph.store.protocols import GraphReader
+from orggraph.store.protocols import GraphReader, ImportTarget
 from orggraph.store.values import Changes
 
 K = TypeVar("K")
@@ -41,7 +42,7 @@ def _chunks(ids: list[str], size: int) -> Iterable[list[str]]:
 
 
 async def plan_changes(
-    ledger: Ledger, store: GraphReader, stored: Mapping[str, Node], batch: int
+    ledger: Ledger, store: ImportTarget, stored: Mapping[str, Node], batch: int
 ) -> dict[Kind, Changes]:
     """Per kind, how many rows the import would create, update and leave unchanged.
 
@@ -71,7 +72,21 @@ async def plan_changes(
                 points.update((entry.id, entry) for entry in entries or [])
     plan[Kind.POINTS] = _tally(((p.id, p) for p in ledger.points), points)
     plan[Kind.ASSIGNMENTS] += await _plan_history(ledger, store, stored, batch)
+    plan[Kind.SERVICE_REQUESTS] = await _plan_service(ledger, store, batch)
     return plan
+
+
+async def _plan_service(ledger: Ledger, store: ImportTarget, batch: int) -> Changes:
+    """Requests the store holds already, with their timelines, against the ledger's."""
+    kept: dict[str, ServiceHistory] = {}
+    ids = [history.id for history in ledger.service]
+    for chunk in _chunks(ids, batch):
+        requests = await store.service_requests_many(chunk)
+        timelines = await store.service_steps_many(chunk)
+        for request, steps in zip(requests, timelines, strict=True):
+            if request is not None and steps is not None:
+                kept[request.id] = ServiceHistory(request, tuple(steps))
+    return _tally(((h.id, h) for h in ledger.service), kept)
 
 
 async def _plan_history(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from orggraph.importer.in_flight import DEFAULT_JOBS
 from orggraph.importer.plan import plan_changes
+from orggraph.importer.service import plan_service
 from orggraph.importer.validate import (
     check_references,
     fetch_nodes,
@@ -36,13 +37,16 @@ class ImportReport:
         return not self.problems
 
     def summary(self) -> str:
-        """A small table of rows per kind: created, updated, unchanged."""
+        """A small table of rows per kind: created, updated, unchanged (a service request
+        counts once, with its steps)."""
         verb = "would change" if self.dry_run else "changed"
         lines = [
-            f"{'kind':<12} {'rows':>9} {'created':>9} {'updated':>9} {'unchanged':>9}",
+            f"{'kind':<16} {'rows':>9} {'created':>9} {'updated':>9} {'unchanged':>9}",
         ]
         total = Changes()
         for kind in Kind:
+            if kind is Kind.SERVICE_STEPS:  # counted with their requests
+                continue
             changes = self.changes.get(kind, Changes())
             total += changes
             lines.append(_line(kind.value, changes))
@@ -55,7 +59,7 @@ class ImportReport:
 def _line(label: str, changes: Changes) -> str:
     rows = changes.created + changes.updated + changes.unchanged
     return (
-        f"{label:<12} {rows:>9,} {changes.created:>9,} {changes.updated:>9,} "
+        f"{label:<16} {rows:>9,} {changes.created:>9,} {changes.updated:>9,} "
         f"{changes.unchanged:>9,}"
     )
 
@@ -72,9 +76,13 @@ async def import_ledger(
     parsed = read_ledger(path)
     stored = await fetch_nodes(store, referenced_ids(parsed), batch_size, jobs)
     problems = parsed.problems + check_references(parsed, stored)
-    if problems:
+    service = await plan_service(parsed, stored, store) if not problems else None
+    if service is not None:
+        problems += service.problems
+    if problems or service is None:
         return ImportReport(problems=sorted_problems(parsed, problems), dry_run=dry_run)
-    ledger = parsed.ledger()
+    ledger = parsed.ledger(service.histories)
+    ledger.points += service.points
     if dry_run:
         changes = await plan_changes(ledger, store, stored, batch_size)
     else:

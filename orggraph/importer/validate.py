@@ -279,6 +279,10 @@ def referenced_ids(parsed: ParsedLedger) -> list[str]:
         ids += (record.member_id, record.household_id)
         if record.to_member_id is not None:
             ids.append(record.to_member_id)
+    ids += (row.value.request.household_id for row in parsed.requests)
+    for step_row in parsed.steps:
+        command = step_row.value.command
+        ids += (i for i in (command.unit_id, command.assignee_id, command.member_id) if i)
     return ids
 
 

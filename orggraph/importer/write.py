@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from tqdm import tqdm
 
 from orggraph.importer.in_flight import DEFAULT_JOBS, each_in_flight
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
-from orggraph.store.protocols import BulkWriter
+from orggraph.store.protocols import BulkWriter, ServiceBulk
 from orggraph.store.values import Changes
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -34,12 +34,17 @@ batch before it."""
 BulkCall = Callable[[Sequence[Any]], Awaitable[Changes]]
 
 
-def write_order(ledger: Ledger, store: BulkWriter) -> list[tuple[Kind, Sequence[Any], BulkCall]]:
+class Writer(BulkWriter, ServiceBulk, Protocol):
+    """The bulk writes an import makes."""
+
+
+def write_order(ledger: Ledger, store: Writer) -> list[tuple[Kind, Sequence[Any], BulkCall]]:
     """What to write, in an order where everything a row refers to is already written.
 
     Work units before the cadres sent by them; units street first (a parent precedes its
     children, in the same batch or an earlier one); households before assignments; cadres
-    before their assignments and points; ended covers (counted with the assignments) last.
+    before their assignments and points; ended covers (counted with the assignments); service
+    requests with their steps last (they name households, cadres, work units and units).
     """
     canonical = ledger.canonical()
     return [
@@ -50,12 +55,13 @@ def write_order(ledger: Ledger, store: BulkWriter) -> list[tuple[Kind, Sequence[
         (Kind.ASSIGNMENTS, canonical.assignments, store.assign_many),
         (Kind.POINTS, canonical.points, store.record_points_many),
         (Kind.ASSIGNMENTS, canonical.history, store.record_history_many),
+        (Kind.SERVICE_REQUESTS, canonical.service, store.load_service_many),
     ]
 
 
 async def write_to_store(
     ledger: Ledger,
-    store: BulkWriter,
+    store: Writer,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = True,
     jobs: int = DEFAULT_JOBS,

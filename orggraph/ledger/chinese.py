@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from orggraph.domain.service import ServiceState
 from orggraph.ledger.model import Location, Problem
 
 NOUNS = {
@@ -24,12 +25,30 @@ NOUNS = {
     "points entry": "积分记录",
     "unit": "组织",
     "parent": "上级组织",
+    "cadre or work unit": "党员干部或派出单位",
+    "residential branch or building group": "小区党支部或楼栋党小组",
+    "dispatch": "派单",
+    "verify": "核单",
+    "reopen": "核单不通过",
 }
 
-_SHEETS = "应为组织、住户、派出单位、党员干部、联户包保、积分之一"
-"""What every sheet-name problem ends with: the six kinds a ledger holds."""
+_SHEETS = "应为组织、住户、派出单位、党员干部、联户包保、积分、需求清单、办理记录之一"
+"""What every sheet-name problem ends with: the kinds a ledger holds."""
 
 _Render = Callable[[re.Match[str]], str]
+
+
+def _state(value: str) -> str:
+    """A service state's code (`accepted`) as its Chinese name (已接单)."""
+    for state in ServiceState:
+        if state.value == value:
+            return state.chinese
+    return value
+
+
+def _step(m: re.Match[str]) -> str:
+    """`step 3: <message>`: the step number in front, the message rendered by its own shape."""
+    return f"第{m[1]}步：{chinese_message(m[2]) or m[2]}"
 
 
 def _noun(text: str) -> str:
@@ -42,7 +61,151 @@ def _where_in(text: str) -> str:
     return re.sub(r", row (\d+)", r" 第\1行", text)
 
 
+_SERVICE_SHAPES: list[tuple[re.Pattern[str], _Render]] = [
+    (
+        re.compile(r"^service request (\S+) cannot go from (\S+) to (\S+)$"),
+        lambda m: f"服务需求{m[1]}不能从“{_state(m[2])}”变为“{_state(m[3])}”",
+    ),
+    (
+        re.compile(r"^service request (\S+) entered (\S+) at (\S+); a step cannot come before it$"),
+        lambda m: f"服务需求{m[1]}于{m[3]}进入“{_state(m[2])}”；办理步骤不能早于此时",
+    ),
+    (
+        re.compile(r"^service request (\S+) is with (\S+), not with cadre (\S+)$"),
+        lambda m: f"服务需求{m[1]}由{m[2]}承办，不是党员干部{m[3]}",
+    ),
+    (
+        re.compile(
+            r"^unit (\S+) is an? (.+); an? (\S+) of service request (\S+) needs the "
+            r"household's (.+) or a unit above it$"
+        ),
+        lambda m: (
+            f"组织{m[1]}是{_noun(m[2])}；服务需求{m[4]}的{_noun(m[3])}须由住户所属的"
+            f"{_noun(m[5])}或其上级组织办理"
+        ),
+    ),
+    (
+        re.compile(
+            r"^unit (\S+) is not above household (\S+); only its own units may (\S+) service "
+            r"request (\S+)$"
+        ),
+        lambda m: (
+            f"组织{m[1]}不是住户{m[2]}的上级组织；只有其所属组织才能为服务需求{m[4]}{_noun(m[3])}"
+        ),
+    ),
+    (
+        re.compile(
+            r"^(\S+) of service request (\S+) needs (a reason|a unit|the acting cadre|"
+            r"a cadre or a work unit to take it)$"
+        ),
+        lambda m: (
+            f"服务需求{m[2]}的“{m[1]}”需要填写"
+            + {
+                "a reason": "原因",
+                "a unit": "办理组织",
+                "the acting cadre": "经办党员干部",
+                "a cadre or a work unit to take it": "接单的党员干部或派出单位",
+            }[m[3]]
+        ),
+    ),
+    (
+        re.compile(r"^points for service request (\S+) must be 0\.\.1000, not (-?\d+)$"),
+        lambda m: f"服务需求{m[1]}的积分须在0至1000之间，不能是{m[2]}",
+    ),
+    (
+        re.compile(
+            r"^unknown household (\S+) of service request (\S+): "
+            r"(not in the ledger nor in the store|not a household)$"
+        ),
+        lambda m: (
+            f"服务需求{m[2]}的住户{m[1]}未知："
+            + ("台账和库中都没有" if m[3].startswith("not in") else "它不是住户")
+        ),
+    ),
+    (
+        re.compile(r"^service kind '(.*)' is not one of .*$"),
+        lambda m: f"需求类型“{m[1]}”无效：应为微梦想、微心愿或微诉求",
+    ),
+    (
+        re.compile(r"^step (\d+) of service request (\S+) is missing \(the next step is (\d+)\)$"),
+        lambda m: f"服务需求{m[2]}缺少第{m[1]}步（下一步是第{m[3]}步）",
+    ),
+    (
+        re.compile(r"^step (\d+) of service request (\S+) repeats$"),
+        lambda m: f"服务需求{m[2]}的第{m[1]}步重复",
+    ),
+    (
+        re.compile(r"^service request (\S+) is (\S+) after its steps, not (\S+)$"),
+        lambda m: f"服务需求{m[1]}办理后的状态是“{_state(m[2])}”，不是“{_state(m[3])}”",
+    ),
+    (
+        re.compile(r"^step (\d+) of service request (\S+) leads to (\S+), not (\S+)$"),
+        lambda m: f"服务需求{m[2]}第{m[1]}步后的状态是“{_state(m[3])}”，不是“{_state(m[4])}”",
+    ),
+    (
+        re.compile(
+            r"^step (\d+) of unknown service request (\S+): the ledger has no request row with "
+            r"that id$"
+        ),
+        lambda m: f"第{m[1]}步所属的服务需求{m[2]}未知：需求清单中没有这一编号",
+    ),
+    (
+        re.compile(
+            r"^service request (\S+) has moved on in the store \((\d+) steps\) since this "
+            r"ledger's (\d+): .*$"
+        ),
+        lambda m: (
+            f"服务需求{m[1]}在库中已有{m[2]}步办理记录，本台账只有{m[3]}步："
+            "请重新导出，不要覆盖已办理的内容"
+        ),
+    ),
+    (
+        re.compile(
+            r"^points entry (\S+) is what service request (\S+) awards: (\d+) points to (\S+) "
+            r"on (\S+)$"
+        ),
+        lambda m: f"积分记录{m[1]}由服务需求{m[2]}核单产生：应为{m[5]}给{m[4]}的{m[3]}分",
+    ),
+    (
+        re.compile(r"^duplicate service request (\S+): already at (.+)$"),
+        lambda m: f"服务需求编号重复：{m[1]}（见{_where_in(m[2])}）",
+    ),
+    (
+        re.compile(r"^'(.*)' is not a time \(.*\)$"),
+        lambda m: f"“{m[1]}”不是时间（请写成 YYYY-MM-DD HH:MM，北京时间）",
+    ),
+    (
+        re.compile(r"^state '(.*)' is not one of .*$"),
+        lambda m: (
+            f"状态“{m[1]}”无效：应为已下单、已派单、已接单、已办结、已核单、已退回、已撤销或核单未通过"
+        ),
+    ),
+    (
+        re.compile(r"^action '(.*)' is not one of .*$"),
+        lambda m: f"环节“{m[1]}”无效：应为派单、接单、退单、办结、核单、核单未通过或撤销",
+    ),
+    (
+        re.compile(r"^step (-?\d+) is not a step number: .*$"),
+        lambda m: f"序号{m[1]}无效：第1步是下单（即需求清单中的一行），之后的步骤从2开始编号",
+    ),
+    (re.compile(r"^step '(.*)' is not a whole number$"), lambda m: f"序号“{m[1]}”不是整数"),
+    (
+        re.compile(r"^text of service request (\S+) must not be blank$"),
+        lambda m: f"服务需求{m[1]}的内容不能为空",
+    ),
+    (
+        re.compile(r"^(\S+) of (\S+) is (\d+) characters; at most (\d+)$"),
+        lambda m: f"{m[2]}的{m[1]}有{m[3]}个字，最多{m[4]}个",
+    ),
+    (
+        re.compile(r"^service request id '(.*)' is longer than (\d+)$"),
+        lambda m: f"服务需求编号“{m[1]}”超过{m[2]}个字符",
+    ),
+    (re.compile(r"^step (\d+): (.+)$"), _step),
+]
+
 _SHAPES: list[tuple[re.Pattern[str], _Render]] = [
+    *_SERVICE_SHAPES,
     (
         re.compile(r"^'(.*)' is not a date \(write it as YYYY-MM-DD\)$"),
         lambda m: f"“{m[1]}”不是日期（请写成 YYYY-MM-DD）",
@@ -124,13 +287,14 @@ _SHAPES: list[tuple[re.Pattern[str], _Render]] = [
         lambda m: f"包联方式“{m[1]}”无效：应为单位派遣或个人居住",
     ),
     (re.compile(r"^name is empty; every row needs one$"), lambda m: "名称为空；每一行都要有名称"),
+    (re.compile(r"^(\S+) is empty; every row needs one$"), lambda m: f"{m[1]}为空；每一行都要填写"),
     (
         re.compile(r"^name of (\S+) is (\d+) characters; at most (\d+)$"),
         lambda m: f"{m[1]}的名称有{m[2]}个字，最多{m[3]}个",
     ),
     (
         re.compile(r"^no ledger sheets; expected one of .*$"),
-        lambda m: "没有台账表：应有组织、住户、派出单位、党员干部、联户包保、积分之一",
+        lambda m: f"没有台账表：{_SHEETS.replace('应为', '应有', 1)}",
     ),
     (re.compile(r"^points '(.*)' is not a whole number$"), lambda m: f"积分“{m[1]}”不是整数"),
     (

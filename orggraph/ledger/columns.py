@@ -41,6 +41,8 @@ class Kind(Enum):
     MEMBERS = "members"
     ASSIGNMENTS = "assignments"
     POINTS = "points"
+    SERVICE_REQUESTS = "service_requests"
+    SERVICE_STEPS = "service_steps"
 
     @property
     def chinese(self) -> str:
@@ -65,6 +67,8 @@ _CHINESE_SHEETS = {
     Kind.MEMBERS: "党员干部",
     Kind.ASSIGNMENTS: "联户包保",
     Kind.POINTS: "积分",
+    Kind.SERVICE_REQUESTS: "需求清单",
+    Kind.SERVICE_STEPS: "办理记录",
 }
 
 _ID = Column("id", "编号", ("ID", "代码"))
@@ -127,6 +131,42 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("day", "日期", ("积分日期", "date")),
         Column("points", "积分", ("分值", "分数")),
         Column("reason", "事由", ("积分事由", "原因"), required=False, blank_ok=True),
+    ),
+    Kind.SERVICE_REQUESTS: (
+        Column("id", "需求编号", ("编号", "ID")),
+        Column("household_id", "户编号", ("住户编号", "household")),
+        Column("kind", "需求类型", ("类型", "type")),
+        Column("text", "需求内容", ("内容", "诉求内容")),
+        Column("recorded_by", "登记人", ("记录人", "by")),
+        Column("recorded_at", "下单时间", ("登记时间", "at")),
+        Column("state", "当前状态", ("状态",), required=False, blank_ok=True),
+    ),
+    Kind.SERVICE_STEPS: (
+        Column("request_id", "需求编号", ("request", "编号")),
+        Column("seq", "序号", ("步骤", "step")),
+        Column("action", "环节", ("操作", "动作")),
+        Column("at", "办理时间", ("时间", "time")),
+        Column("by", "经办人", ("操作人",)),
+        Column("reason", "原因", ("理由", "事由"), required=False, blank_ok=True),
+        Column(
+            "unit_id",
+            "组织编号",
+            ("派单组织编号", "核单组织编号", "unit"),
+            required=False,
+            blank_ok=True,
+        ),
+        Column(
+            "assignee_id", "派往编号", ("接单对象编号", "assignee"), required=False, blank_ok=True
+        ),
+        Column(
+            "member_id",
+            "党员编号",
+            ("党员干部编号", "member", "cadre_id"),
+            required=False,
+            blank_ok=True,
+        ),
+        Column("points", "积分", ("分值",), required=False, blank_ok=True),
+        Column("state", "办理后状态", ("状态",), required=False, blank_ok=True),
     ),
 }
 

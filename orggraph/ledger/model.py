@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import Assignment, Household, Member, PointsEntry, Unit, WorkUnit
 from orggraph.domain.levels import UNIT_LEVELS
+from orggraph.domain.service import ServiceCommand, ServiceRequest, ServiceState
+from orggraph.domain.service_history import ServiceHistory
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,24 @@ class Row(Generic[T]):
     where: Location
 
 
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """A service request row: the request as ordered, and the state the row says it is in."""
+
+    request: ServiceRequest
+    state: ServiceState | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """A service step row: its number, what was done (as a command to replay), and the state
+    the row says the request reached (checked against the replay when given)."""
+
+    seq: int
+    command: ServiceCommand
+    state: ServiceState | None
+
+
 @dataclass
 class Ledger:
     """The rows of a ledger by kind, as domain values."""
@@ -72,6 +92,8 @@ class Ledger:
     points: list[PointsEntry] = field(default_factory=list)
     history: list[CoverRecord] = field(default_factory=list)
     """Ended covers: assignment rows with an end date."""
+    service: list[ServiceHistory] = field(default_factory=list)
+    """Service requests with their timelines (the request and step sheets, replayed)."""
 
     def canonical(self) -> Ledger:
         """The same rows in the one order the writer uses, so equal ledgers give equal files.
@@ -88,6 +110,7 @@ class Ledger:
             assignments=sorted(self.assignments, key=lambda a: (a.member_id, a.household_id)),
             points=sorted(self.points, key=lambda entry: entry.id),
             history=sorted(self.history, key=lambda r: r.key),
+            service=sorted(self.service, key=lambda h: h.id),
         )
 
     def figures(self) -> dict[str, Any]:
@@ -120,6 +143,7 @@ class Ledger:
             + len(self.assignments)
             + len(self.points)
             + len(self.history)
+            + len(self.service)
         )
 
 
@@ -134,6 +158,8 @@ class ParsedLedger:
     assignments: list[Row[Assignment]] = field(default_factory=list)
     points: list[Row[PointsEntry]] = field(default_factory=list)
     history: list[Row[CoverRecord]] = field(default_factory=list)
+    requests: list[Row[RequestRow]] = field(default_factory=list)
+    steps: list[Row[StepRow]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)
     """Ids of rows that failed to parse: references to them are not reported a second time."""
@@ -145,8 +171,9 @@ class ParsedLedger:
         spelling = self.headers.get((where.file, where.sheet), {}).get(column, column)
         return where.at(spelling)
 
-    def ledger(self) -> Ledger:
-        """The parsed values without their places (what the import writes)."""
+    def ledger(self, service: list[ServiceHistory] | None = None) -> Ledger:
+        """The parsed values without their places (what the import writes), with the service
+        histories the importer replayed from the request and step rows."""
         return Ledger(
             units=[row.value for row in self.units],
             households=[row.value for row in self.households],
@@ -155,4 +182,5 @@ class ParsedLedger:
             assignments=[row.value for row in self.assignments],
             points=[row.value for row in self.points],
             history=[row.value for row in self.history],
+            service=list(service or []),
         )

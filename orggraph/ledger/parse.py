@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from orggraph.domain.cadres import CoverRecord, EndReason
@@ -27,16 +27,27 @@ from orggraph.domain.entities import (
 )
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.levels import Level
+from orggraph.domain.service import (
+    ServiceAction,
+    ServiceCommand,
+    ServiceKind,
+    ServiceRequest,
+)
 from orggraph.ledger.columns import IGNORED_COLUMNS, Column, Kind, column_lookup, normalise_header
-from orggraph.ledger.model import Location, ParsedLedger, Problem, Row
+from orggraph.ledger.model import Location, ParsedLedger, Problem, RequestRow, Row, StepRow
 from orggraph.ledger.tables import LedgerSource, Table
 from orggraph.ledger.values import (
+    LEDGER_ZONE,
+    parse_action,
     parse_date,
+    parse_datetime,
     parse_end_reason,
     parse_flag,
     parse_level,
     parse_mode,
     parse_points,
+    parse_service_kind,
+    parse_state,
 )
 
 T = TypeVar("T")
@@ -159,7 +170,10 @@ _W = _columns(Kind.WORK_UNITS)
 _M = _columns(Kind.MEMBERS)
 _A = _columns(Kind.ASSIGNMENTS)
 _P = _columns(Kind.POINTS)
+_R = _columns(Kind.SERVICE_REQUESTS)
+_S = _columns(Kind.SERVICE_STEPS)
 _NO_DAY = date(1, 1, 1)
+_NO_TIME = datetime(2000, 1, 1, tzinfo=LEDGER_ZONE)
 
 
 def _unit(cells: _Cells) -> Unit | None:
@@ -234,6 +248,71 @@ def _points(cells: _Cells) -> PointsEntry | None:
     return PointsEntry(entry_id, member_id, day, points, reason) if cells.ok else None
 
 
+def _request(cells: _Cells) -> RequestRow | None:
+    """A request as ordered; its id and text are checked by `ServiceRequest` itself."""
+    request_id = cells.id(_R["id"], "service request id")
+    household_id = cells.id(_R["household_id"], "household id")
+    kind = cells.checked(_R["kind"], parse_service_kind, ServiceKind.WISH)
+    text = cells.text(_R["text"])
+    recorded_by = cells.text(_R["recorded_by"])
+    recorded_at = cells.checked(_R["recorded_at"], parse_datetime, _NO_TIME)
+    state = cells.checked(_R["state"], parse_state, None)
+    if not cells.ok:
+        return None
+    return RequestRow(
+        ServiceRequest(request_id, household_id, kind, text, recorded_by, recorded_at), state
+    )
+
+
+def _step_number(text: str) -> int:
+    try:
+        seq = parse_points(text)
+    except ValueError:
+        raise ValueError(f"step {text!r} is not a whole number") from None
+    if seq < 2:
+        raise ValueError(
+            f"step {seq} is not a step number: step 1 is the order (the request row itself), "
+            "so the steps after it are numbered from 2"
+        )
+    return seq
+
+
+def _award(text: str) -> int:
+    points = parse_points(text)
+    if not 0 <= points <= 1000:
+        raise ValueError(f"{points} points is outside 0..1000")
+    return points
+
+
+def _step(cells: _Cells) -> StepRow | None:
+    """One step after the order, as the command that made it (replayed by the importer)."""
+    request_id = cells.id(_S["request_id"], "service request id")
+    seq = cells.checked(_S["seq"], _step_number, 0)
+    action = cells.checked(_S["action"], parse_action, ServiceAction.DISPATCH)
+    at = cells.checked(_S["at"], parse_datetime, _NO_TIME)
+    by = cells.text(_S["by"])
+    reason = cells.text(_S["reason"])
+    unit_id = cells.optional_id(_S["unit_id"], "unit id")
+    assignee_id = cells.optional_id(_S["assignee_id"], "assignee id")
+    member_id = cells.optional_id(_S["member_id"], "member id")
+    points = cells.checked(_S["points"], _award, 0)
+    state = cells.checked(_S["state"], parse_state, None)
+    if not cells.ok:
+        return None
+    for value, what in (
+        (request_id, "service request id"),
+        (unit_id, "unit id"),
+        (assignee_id, "assignee id"),
+        (member_id, "member id"),
+    ):
+        if value is not None:
+            check_id(value, what)
+    command = ServiceCommand(
+        request_id, action, by, at, reason, unit_id, assignee_id, member_id, points
+    )
+    return StepRow(seq, command, state)
+
+
 _BUILDERS: dict[Kind, Callable[[_Cells], Any]] = {
     Kind.UNITS: _unit,
     Kind.HOUSEHOLDS: _household,
@@ -241,6 +320,8 @@ _BUILDERS: dict[Kind, Callable[[_Cells], Any]] = {
     Kind.MEMBERS: _member,
     Kind.ASSIGNMENTS: _assignment,
     Kind.POINTS: _points,
+    Kind.SERVICE_REQUESTS: _request,
+    Kind.SERVICE_STEPS: _step,
 }
 
 
@@ -252,6 +333,8 @@ def _target(parsed: ParsedLedger, kind: Kind) -> list[Row[Any]]:
         Kind.MEMBERS: parsed.members,
         Kind.ASSIGNMENTS: parsed.assignments,
         Kind.POINTS: parsed.points,
+        Kind.SERVICE_REQUESTS: parsed.requests,
+        Kind.SERVICE_STEPS: parsed.steps,
     }
     return targets[kind]
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from datetime import MAXYEAR, MINYEAR, date, datetime
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta, timezone
 
 from orggraph.domain.cadres import EndReason
 from orggraph.domain.entities import Mode
 from orggraph.domain.levels import UNIT_LEVELS, Level
+from orggraph.domain.service import ServiceAction, ServiceKind, ServiceState
 
 _LEVEL_WORDS = {
     Level.STREET: "street",
@@ -184,3 +185,88 @@ def parse_points(text: str) -> int:
     if number.is_integer():
         return int(number)
     raise ValueError(f"points {text!r} is not a whole number")
+
+
+# -- the service loop's cells ----------------------------------------------------------------
+
+LEDGER_ZONE = timezone(timedelta(hours=8), "CST")
+"""China Standard Time: a time written without an offset is an organiser's wall-clock time."""
+
+_ACTION_WORDS_ZH = {
+    ServiceAction.DISPATCH: "派单",
+    ServiceAction.ACCEPT: "接单",
+    ServiceAction.DECLINE: "退单",
+    ServiceAction.COMPLETE: "办结",
+    ServiceAction.VERIFY: "核单",
+    ServiceAction.REOPEN: "核单未通过",
+    ServiceAction.CANCEL: "撤销",
+}
+_ACTION_ALIASES = {
+    **{action.value: action for action in ServiceAction if action is not ServiceAction.ORDER},
+    **{word: action for action, word in _ACTION_WORDS_ZH.items()},
+    "退回": ServiceAction.DECLINE,
+    "完成": ServiceAction.COMPLETE,
+    "重新派单": ServiceAction.REOPEN,
+    "取消": ServiceAction.CANCEL,
+}
+
+
+def parse_datetime(text: str) -> datetime:
+    """`2022-03-01T09:30:00+08:00`, `2022-03-01 09:30` or an Excel date-time cell; a time
+    without an offset is China Standard Time, a bare date its midnight."""
+    stripped = text.strip()
+    try:
+        moment = datetime.fromisoformat(stripped)
+    except ValueError:
+        try:
+            day = parse_date(stripped)
+        except ValueError:
+            raise ValueError(
+                f"{text!r} is not a time (write it as YYYY-MM-DD HH:MM, China Standard Time)"
+            ) from None
+        moment = datetime(day.year, day.month, day.day)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LEDGER_ZONE)
+
+
+def format_datetime(moment: datetime, language: str) -> str:
+    """In China Standard Time: ISO with its offset in English, wall-clock time in Chinese."""
+    local = moment.astimezone(LEDGER_ZONE)
+    if language == "zh":
+        return local.replace(tzinfo=None).isoformat(sep=" ")
+    return local.isoformat()
+
+
+def parse_service_kind(text: str) -> ServiceKind:
+    return ServiceKind.parse(text)
+
+
+def format_service_kind(kind: ServiceKind, language: str) -> str:
+    return kind.chinese if language == "zh" else kind.value
+
+
+def parse_state(text: str) -> ServiceState:
+    """A request's state by its code (`verified`) or Chinese name (已核单)."""
+    wanted = text.strip()
+    for state in ServiceState:
+        if wanted.lower() == state.value or wanted == state.chinese:
+            return state
+    choices = ", ".join(f"{state.value} ({state.chinese})" for state in ServiceState)
+    raise ValueError(f"state {text!r} is not one of {choices}")
+
+
+def format_state(state: ServiceState, language: str) -> str:
+    return state.chinese if language == "zh" else state.value
+
+
+def parse_action(text: str) -> ServiceAction:
+    """A step's action: `dispatch` (派单), `accept` (接单), `decline` (退单), `complete` (办结),
+    `verify` (核单), `reopen` (核单未通过) or `cancel` (撤销). The order is the request row."""
+    action = _ACTION_ALIASES.get(text.strip()) or _ACTION_ALIASES.get(text.strip().lower())
+    if action is None:
+        choices = ", ".join(f"{a.value} ({word})" for a, word in _ACTION_WORDS_ZH.items())
+        raise ValueError(f"action {text!r} is not one of {choices}")
+    return action
+
+
+def format_action(action: ServiceAction, language: str) -> str:
+    return _ACTION_WORDS_ZH[action] if language == "zh" else action.value

@@ -20,11 +20,15 @@ from openpyxl import Workbook
 from orggraph.ledger.columns import HISTORY_COLUMNS, Column, Kind
 from orggraph.ledger.model import Ledger
 from orggraph.ledger.values import (
+    format_action,
     format_date,
+    format_datetime,
     format_end_reason,
     format_flag,
     format_level,
     format_mode,
+    format_service_kind,
+    format_state,
 )
 
 LANGUAGES = ("en", "zh")
@@ -64,9 +68,30 @@ def _rows(ledger: Ledger, kind: Kind, language: str) -> Iterator[Cells]:
             end = format_date(r.ended) if r.ended else ""
             cells = [r.member_id, r.household_id, mode, format_date(r.since), end, reason]
             yield [*cells, r.to_member_id or ""]
-    else:
+    elif kind is Kind.POINTS:
         for p in ledger.points:
             yield [p.id, p.member_id, format_date(p.day), str(p.points), p.reason]
+    elif kind is Kind.SERVICE_REQUESTS:
+        for history in ledger.service:
+            q = history.request
+            at = format_datetime(q.recorded_at, language)
+            kind_word = format_service_kind(q.kind, language)
+            state = format_state(q.state, language)
+            yield [q.id, q.household_id, kind_word, q.text, q.recorded_by, at, state]
+    else:
+        yield from _step_rows(ledger, language)
+
+
+def _step_rows(ledger: Ledger, language: str) -> Iterator[Cells]:
+    """Every step after each request's order (the order is the request row)."""
+    for history in ledger.service:
+        for s in history.steps[1:]:
+            at = format_datetime(s.at, language)
+            action = format_action(s.action, language)
+            ids = [s.unit_id or "", s.assignee_id or "", s.member_id or ""]
+            points = str(s.points) if s.points else ""
+            state = format_state(s.to_state, language)
+            yield [s.request_id, str(s.seq), action, at, s.by, s.reason, *ids, points, state]
 
 
 def _columns(kind: Kind, ledger: Ledger) -> list[Column]:

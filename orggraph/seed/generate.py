@@ -29,6 +29,7 @@ from orggraph.domain.policy import DEFAULT_MIN_YEARLY_POINTS
 from orggraph.ledger.model import Ledger
 from orggraph.seed.names import People, branch_name, combine, flat, unique_names
 from orggraph.seed.profile import Figures, Profile, ProfileError
+from orggraph.seed.service import ServiceRates, add_service_year
 from orggraph.seed.spread import sizes_in_ranges, spread, spread_with_empties
 
 _QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -62,6 +63,8 @@ class _CityBuilder:
         self.household_community: list[int] = []
         self.branch_households: list[list[int]] = []
         """[first, end) household indexes of each branch, in branch order."""
+        self.short: list[str] = []
+        """Cadres drawn short of the yearly points: they earn no rewards, so serve no requests."""
         self.widths: list[int] = []
         """Digits of the child number at each level (streets, communities, ...): id order is
         tree order only if every sibling's number has the same width."""
@@ -308,6 +311,7 @@ class _CityBuilder:
         short = rng.random() < self.profile.gaps.cadres_under_points
         quarters = list(range(4))
         if short:
+            self.short.append(member_id)
             kept = rng.randint(0, 3)
             while kept and kept * rules.basic_per_quarter >= minimum:
                 kept -= 1
@@ -359,8 +363,11 @@ def _check(profile: Profile, figures: Figures) -> None:
         raise ProfileError("more central households than households")
 
 
-def generate_city(profile: Profile, scale: float = 1.0, seed: int = 1) -> Ledger:
-    """The synthetic city of `profile` at `scale` (1 = the profile's figures), as a ledger."""
+def generate_city(
+    profile: Profile, scale: float = 1.0, seed: int = 1, service: ServiceRates | None = None
+) -> Ledger:
+    """The synthetic city of `profile` at `scale` (1 = the profile's figures), as a ledger,
+    with a year of service requests at `service`'s rates (`ServiceRates()` by default)."""
     if scale <= 0:
         raise ProfileError(f"scale must be positive, got {scale}")
     figures = profile.figures.scaled(scale)
@@ -370,4 +377,7 @@ def generate_city(profile: Profile, scale: float = 1.0, seed: int = 1) -> Ledger
     builder.place_households()
     builder.households()
     builder.members_and_assignments()
+    rates = service if service is not None else ServiceRates()
+    if rates.per_household > 0:
+        add_service_year(builder.ledger, profile.year, rates, seed, builder.short)
     return builder.ledger

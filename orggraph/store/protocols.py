@@ -48,6 +48,7 @@ from orggraph.domain.gaps import Gap, GapKind
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.domain.service import ServiceCommand, ServiceFilter, ServiceRequest, ServiceStep
+from orggraph.domain.service_history import ServiceHistory
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
     Changes,
@@ -521,6 +522,24 @@ class ServiceDesk(Protocol):
         ...
 
 
+class ServiceBulk(Protocol):
+    """Service requests with their timelines in bulk: what a ledger import writes."""
+
+    async def load_service_many(self, histories: Sequence[ServiceHistory]) -> Changes:
+        """Keep each request as it stands with its whole timeline, all-or-nothing.
+
+        Each history must pass `orggraph.domain.service_history.check_history`
+        (InvalidValueError otherwise); UnknownIdError for an unknown household, or a step's
+        unit, assignee or cadre that names nothing. A request already stored with the same
+        history is `unchanged`; one whose stored steps begin the given ones gains the rest
+        (`updated`); one whose stored steps do not (it moved on, or differs) is a
+        DuplicateIdError. Points entries are not written here: the import writes the entries
+        verifications award (`service_points_id`) with the points. Concurrent calls with one
+        request leave one timeline.
+        """
+        ...
+
+
 class OrgView(GraphReader, GraphWriter, AuditLog, ServiceDesk, Protocol):
     """What the API and the reports call: a caller's scoped view offers exactly this."""
 
@@ -528,11 +547,11 @@ class OrgView(GraphReader, GraphWriter, AuditLog, ServiceDesk, Protocol):
     """The store behind the view: `memory` or `neo4j` (reports and `version` show it)."""
 
 
-class ImportTarget(GraphReader, BulkWriter, Protocol):
+class ImportTarget(GraphReader, BulkWriter, ServiceDesk, ServiceBulk, Protocol):
     """What an import needs: reads to check the ledger against the store, bulk writes."""
 
 
 @runtime_checkable
-class GraphStore(OrgView, BulkWriter, AuditTrail, Recount, Lifecycle, Protocol):
+class GraphStore(OrgView, BulkWriter, ServiceBulk, AuditTrail, Recount, Lifecycle, Protocol):
     """A whole store: the organisation graph (units, households, cadres, work units,
     assignments, points), its audit trail and its lifecycle."""

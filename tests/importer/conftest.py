@@ -17,7 +17,8 @@ import pytest
 
 from orggraph.cli.ledger import export_command, import_command, stats_command
 from orggraph.cli.seed import seed_group
-from orggraph.ledger import Ledger, write_ledger
+from orggraph.domain.service_history import new_request
+from orggraph.ledger import Ledger, ParsedLedger, write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
 from orggraph.store.memory import MemoryStore
@@ -112,3 +113,24 @@ async def neo4j_store() -> AsyncIterator[GraphStore]:
     finally:
         await store.clear()
         await store.close()
+
+
+def assert_service_rows(parsed: ParsedLedger, ledger: Ledger) -> None:
+    """The request and step rows read back are those of `ledger`'s histories (the rows, not
+    the replay: reading alone does not replay, the import does)."""
+    canonical = ledger.canonical()
+    requests = sorted(parsed.requests, key=lambda row: row.value.request.id)
+    assert [row.value.request for row in requests] == [
+        new_request(h.request) for h in canonical.service
+    ]
+    assert [row.value.state for row in requests] == [h.request.state for h in canonical.service]
+    read = [
+        (row.value.command.request_id, row.value.seq, row.value.command.action, row.value.state)
+        for row in parsed.steps
+    ]
+    written = [
+        (s.request_id, s.seq, s.action, s.to_state) for h in canonical.service for s in h.steps[1:]
+    ]
+    assert sorted(read, key=lambda r: (r[0], r[1])) == written
+    times = {(r.value.command.request_id, r.value.seq): r.value.command.at for r in parsed.steps}
+    assert all(times[(s.request_id, s.seq)] == s.at for h in canonical.service for s in h.steps[1:])

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from orggraph.domain.levels import UNIT_LEVELS, Level
-from orggraph.ledger import Ledger, ParsedLedger, read_ledger, write_ledger
+from orggraph.ledger import Kind, Ledger, ParsedLedger, read_ledger, write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import ProfileError, find_profile, load_profile
 
@@ -94,7 +94,7 @@ def test_same_seed_same_bytes_other_seed_other_city(tmp_path: Path) -> None:
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(files) == 6
+    assert len(files) == len(Kind)
     assert all(
         (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
     )

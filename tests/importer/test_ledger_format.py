@@ -14,6 +14,8 @@ from orggraph.ledger import writer as ledger_writer
 from orggraph.ledger.columns import Kind, kind_of_sheet, part_number
 from orggraph.ledger.values import parse_date, parse_flag, parse_level, parse_mode, parse_points
 
+from .conftest import assert_service_rows
+
 SAMPLES = Path(__file__).parents[2] / "seed" / "sample"
 
 
@@ -26,7 +28,9 @@ def test_write_then_read_gives_the_same_ledger(
     write_ledger(tiny_city, out, fmt, language)
     parsed = read_ledger(out)
     assert parsed.problems == []
-    assert parsed.ledger() == tiny_city.canonical()
+    assert parsed.ledger(tiny_city.canonical().service) == tiny_city.canonical()
+    assert tiny_city.service
+    assert_service_rows(parsed, tiny_city)
 
 
 def test_the_same_ledger_gives_the_same_bytes(tiny_city: Ledger, tmp_path: Path) -> None:
@@ -60,7 +64,8 @@ def test_big_kinds_split_over_sheets(
         "households_2",
         "households_3",
     }
-    assert parsed.ledger() == tiny_city.canonical()
+    assert parsed.ledger(tiny_city.canonical().service) == tiny_city.canonical()
+    assert_service_rows(parsed, tiny_city)
 
 
 def test_chinese_aliases_and_gb18030_csv(tmp_path: Path) -> None:

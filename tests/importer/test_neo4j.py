@@ -67,6 +67,7 @@ async def test_batches_written_two_at_a_time_are_all_counted(
         Kind.MEMBERS: len(small_city.members),
         Kind.ASSIGNMENTS: len(small_city.assignments),
         Kind.POINTS: len(small_city.points),
+        Kind.SERVICE_REQUESTS: len(small_city.service),
     }
     counts = await neo4j_store.counts()
     assert (counts.households, counts.assignments) == (
@@ -75,3 +76,20 @@ async def test_batches_written_two_at_a_time_are_all_counted(
     )
     again = await import_ledger(small_city_csv, neo4j_store, batch_size=150, progress=False)
     assert sum(c.unchanged for c in again.changes.values()) == small_city.row_count()
+
+
+async def test_requests_and_timelines_are_the_same_on_both_stores(
+    small_city: Ledger, small_city_csv: Path, neo4j_store: GraphStore, memory_store: GraphStore
+) -> None:
+    """The generated year of requests imports on Neo4j and on memory into the same timelines,
+    and the Neo4j export imports back into the same again."""
+    for store in (neo4j_store, memory_store):
+        assert (await import_ledger(small_city_csv, store, progress=False)).ok
+    ids = [h.id for h in small_city.service]
+    assert ids
+    on_neo4j = await neo4j_store.service_steps_many(ids)
+    assert on_neo4j == await memory_store.service_steps_many(ids)
+    assert on_neo4j == [list(h.steps) for h in small_city.canonical().service]
+    assert await neo4j_store.service_requests_many(ids) == [h.request for h in small_city.service]
+    exported = await export_ledger(neo4j_store)
+    assert exported.service == small_city.canonical().service

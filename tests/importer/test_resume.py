@@ -19,6 +19,8 @@ from orggraph.importer import export_ledger, import_ledger
 from orggraph.ledger import Kind, read_ledger
 from orggraph.store import open_store
 
+from .conftest import assert_service_rows
+
 IMPORT = """
 import sys, time
 from orggraph.cli.ledger import import_command
@@ -100,4 +102,6 @@ async def test_killed_import_resumes_to_the_same_store(
     finally:
         await store.close()
 
-    assert resumed == read_ledger(small_city_csv).ledger()
+    parsed = read_ledger(small_city_csv)
+    assert resumed == parsed.ledger(resumed.service)
+    assert_service_rows(parsed, resumed)

@@ -56,6 +56,17 @@ class ServiceBook:
         self.by_household.setdefault(household_id, set()).add(request_id)
         self.steps.setdefault(request_id, []).append(step)
 
+    def load(self, row: Row, steps: list[Row]) -> None:
+        """Keep a request as it stands with its whole timeline (a ledger's), replacing any."""
+        old = self.requests.get(row[0])
+        if old is None:
+            self._sorted = None
+        else:
+            self.by_household.get(old[1], set()).discard(row[0])
+        self.requests[row[0]] = row
+        self.by_household.setdefault(row[1], set()).add(row[0])
+        self.steps[row[0]] = list(steps)
+
     def restore(self, requests: Iterable[Row], steps: Iterable[Row]) -> None:
         for row in requests:
             self.requests[row[0]] = row

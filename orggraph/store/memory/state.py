@@ -157,6 +157,7 @@ class GraphState:
             "record_audit": self._record_audit,
             "record_history": self._record_history,
             "service_step": self._service_step,
+            "service_load": self._service_load,
         }
 
     # -- lookups ---------------------------------------------------------------------------
@@ -470,6 +471,11 @@ class GraphState:
         self.service.put(args["request"], args["step"])
         if args.get("points"):
             self._record_points({"rows": [args["points"]]})
+
+    def _service_load(self, args: JsonObject) -> None:
+        """Requests with their whole timelines, from a ledger (each replaces what was kept)."""
+        for request, steps in args["rows"]:
+            self.service.load(request, steps)
 
     def _clear(self, args: JsonObject) -> None:
         self.service.clear()

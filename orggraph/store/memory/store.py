@@ -80,6 +80,7 @@ from orggraph.store.memory.journal import (
 )
 from orggraph.store.memory.rollups import Tally, gap_counts
 from orggraph.store.memory.service import MemoryServiceDesk
+from orggraph.store.memory.service_load import MemoryServiceLoad
 from orggraph.store.memory.state import (
     Attrs,
     GraphState,
@@ -189,7 +190,7 @@ class _ReadCache:
         self._answers.clear()
 
 
-class MemoryStore(MemoryServiceDesk, SingleReads):
+class MemoryStore(MemoryServiceDesk, MemoryServiceLoad, SingleReads):
     """`GraphStore` on a networkx graph in this process, durable through a journal.
 
     No method suspends between checking a write and applying it, so calls from concurrent

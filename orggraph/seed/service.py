@@ -1,0 +1,314 @@
+"""A year of service requests for the synthetic city (三(三)4), every timeline made by the
+domain's own rules (`orggraph.domain.service_history.replay`), so the generator cannot write
+one the import would refuse.
+
+Each request is ordered by a household on a day of the profile's year, dispatched by its
+building group (or branch) to the cadre covering it (or, for a household nobody covers, to a
+work unit), accepted, done and verified by its community; some are declined and dispatched
+again, some fail verification and are redone, some are cancelled, a few stall. Each wait is
+drawn from the policy's limit for its kind and stage: most inside it, `late_share` past it.
+What has not finished by `until` stays open where it stands (so the city has requests in
+every state), and the waits that ran past their limit are the overdue gaps.
+
+Drawn from a `random.Random` of its own, seeded from the city's seed, so adding requests
+leaves every other row of the city as it was.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from orggraph.domain.entities import Member, Unit
+from orggraph.domain.policy import Policy
+from orggraph.domain.service import (
+    AssigneeKind,
+    Facts,
+    ServiceAction,
+    ServiceCommand,
+    ServiceKind,
+    ServiceRequest,
+    Stage,
+)
+from orggraph.domain.service_history import ServiceHistory, replay, service_points
+from orggraph.ledger.model import Ledger
+from orggraph.ledger.values import LEDGER_ZONE
+
+A = ServiceAction
+
+
+@dataclass(frozen=True)
+class ServiceRates:
+    """How many requests a year and how they go; the defaults and why:
+
+    - `per_household` 0.3: about one household in three asks for something in a year. A cadre
+      covering 10-15 households then serves three or four requests a year, about one a
+      quarter, which keeps the service points (2-3 each) a share of the yearly 20, not all.
+    - `mix` wish 60%, complaint 30%, dream 10%: 微心愿 (a repair, an errand) are the bulk of
+      what campaigns collect; 微诉求 (noise, parking) fewer; 微梦想 (schooling, a job) rare.
+    - `late_share` 10%: one wait in ten runs past its policy limit (the gap reports need some).
+    - `decline_share` 6%, `reopen_share` 4%, `cancel_share` 3%, `stall_share` 2%: the
+      document's loop mostly closes; these keep every state and path in the data.
+    """
+
+    per_household: float = 0.3
+    mix: tuple[tuple[ServiceKind, float], ...] = (
+        (ServiceKind.WISH, 0.6),
+        (ServiceKind.COMPLAINT, 0.3),
+        (ServiceKind.DREAM, 0.1),
+    )
+    late_share: float = 0.1
+    decline_share: float = 0.06
+    reopen_share: float = 0.04
+    cancel_share: float = 0.03
+    stall_share: float = 0.02
+    until: date | None = None
+    """When the year ends (open requests stand as of then); None: the profile year's end."""
+
+    def __post_init__(self) -> None:
+        if self.per_household < 0:
+            raise ValueError("requests per household must be >= 0")
+        if (
+            not self.mix
+            or any(share < 0 for _, share in self.mix)
+            or not sum(share for _, share in self.mix)
+        ):
+            raise ValueError("the mix of kinds needs a positive share")
+        for name in ("late_share", "decline_share", "reopen_share", "cancel_share", "stall_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be 0..1")
+
+
+NO_REQUESTS = ServiceRates(per_household=0)
+
+_TEXTS = {
+    ServiceKind.WISH: (
+        "楼道灯坏了，想请人修一下",
+        "想请人帮忙代买常用药",
+        "家里水管漏水需要维修",
+        "想给独居老人配个助听器",
+        "希望有人陪老人去医院复查",
+    ),
+    ServiceKind.COMPLAINT: (
+        "楼下夜间噪音扰民",
+        "小区车辆乱停占用消防通道",
+        "垃圾清运不及时",
+        "电梯经常故障",
+        "楼顶漏雨无人处理",
+    ),
+    ServiceKind.DREAM: (
+        "孩子想学书法，希望找到老师",
+        "想找一份离家近的工作",
+        "希望孩子暑假能参加夏令营",
+        "想参加电脑技能培训",
+    ),
+}
+_DECLINE_REASONS = ("时间冲突，请改派", "不在本地，无法办理", "超出本人能力，请改派单位")
+_REOPEN_REASONS = ("居民反映问题未解决", "回访不满意，需重新办理")
+_CANCEL_REASONS = ("居民已自行解决", "居民撤回需求", "重复登记")
+
+
+class _Town:
+    """What the timelines need of the city: units above each household, its cover, cadres."""
+
+    def __init__(self, ledger: Ledger, idle: frozenset[str]) -> None:
+        units = {unit.id: unit for unit in ledger.units}
+        self.chain: dict[str, tuple[Unit, ...]] = {}
+        for unit in ledger.units:
+            parent = units.get(unit.parent_id) if unit.parent_id else None
+            self.chain[unit.id] = (*self.chain[parent.id], unit) if parent else (unit,)
+        self.cover = {a.household_id: a.member_id for a in ledger.assignments}
+        self.members: dict[str, Member] = {m.id: m for m in ledger.members}
+        self.serving: dict[str, list[str]] = {}
+        """Cadres of each work unit who serve (not those drawn short of points)."""
+        for member in ledger.members:
+            if member.work_unit_id and member.id not in idle:
+                self.serving.setdefault(member.work_unit_id, []).append(member.id)
+        self.work_units = sorted(self.serving)
+        self.idle = idle
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    """A working hour of `day` (8:00-18:00, whole minutes), China Standard Time."""
+    minutes = rng.randrange(8 * 60, 18 * 60)
+    return datetime.combine(day, time(minutes // 60, minutes % 60), LEDGER_ZONE)
+
+
+class _Timeline:
+    """One request's commands, drawn wait by wait until it ends or the year does."""
+
+    def __init__(
+        self, rng: random.Random, rates: ServiceRates, policy: Policy, end: datetime
+    ) -> None:
+        self.rng, self.rates, self.policy, self.end = rng, rates, policy, end
+        self.commands: list[ServiceCommand] = []
+
+    def wait(self, kind: ServiceKind, stage: Stage, after: datetime) -> datetime | None:
+        """When the next step comes: inside the stage's limit, or past it now and then; None
+        once that is past the end of the year."""
+        limit = self.policy.limits()[kind].days(stage)
+        rng = self.rng
+        days = (
+            limit * rng.uniform(1.2, 3.0) + 1
+            if rng.random() < self.rates.late_share
+            else limit * rng.uniform(0.05, 0.9)
+        )
+        moment = after + timedelta(minutes=round(days * 24 * 60) + rng.randrange(10, 240))
+        return moment if moment <= self.end else None
+
+    def add(self, rid: str, action: ServiceAction, at: datetime, by: str, **fields: str) -> None:
+        points = int(fields.pop("points", "0"))
+        self.commands.append(ServiceCommand(rid, action, by, at, points=points, **fields))
+
+
+def service_year(
+    ledger: Ledger,
+    year: int,
+    rates: ServiceRates,
+    seed: int,
+    idle: frozenset[str] = frozenset(),
+    policy: Policy | None = None,
+) -> list[ServiceHistory]:
+    """A year of requests of the ledger's households, by id; `idle` cadres take none (the
+    generator's cadres short of points earn no rewards, service points included)."""
+    policy = policy or Policy()
+    rng = random.Random(f"service-{seed}")
+    town = _Town(ledger, idle)
+    if not town.work_units or not ledger.households:
+        return []
+    until = rates.until or date(year, 12, 31)
+    end = datetime.combine(until, time(23, 59), LEDGER_ZONE)
+    start = date(year, 1, 1)
+    span = max(1, (until - start).days)
+    kinds = [kind for kind, _ in rates.mix]
+    weights = [share for _, share in rates.mix]
+    count = round(rates.per_household * len(ledger.households))
+    households = sorted(rng.choices(range(len(ledger.households)), k=count))
+    histories = []
+    for n, index in enumerate(households, 1):
+        household = ledger.households[index]
+        kind = rng.choices(kinds, weights)[0]
+        at = _moment(start + timedelta(days=rng.randrange(span)), rng)
+        rid = f"R{year}-{n:06d}"
+        community = town.chain[household.parent_id][1].id
+        request = ServiceRequest(
+            rid,
+            household.id,
+            kind,
+            rng.choice(_TEXTS[kind]),
+            f"organiser@{community}",
+            at,
+        )
+        timeline = _Timeline(rng, rates, policy, end)
+        _walk(timeline, town, request, household.parent_id)
+        facts = _facts(town, household.parent_id)
+        histories.append(replay(request, timeline.commands, facts))
+    return histories
+
+
+def _facts(town: _Town, building_id: str) -> _FactsFor:
+    return _FactsFor(town, town.chain[building_id])
+
+
+class _FactsFor:
+    """What `advance` needs for one household's commands, from the town."""
+
+    def __init__(self, town: _Town, units: tuple[Unit, ...]) -> None:
+        self.town, self.units = town, units
+
+    def __call__(self, command: ServiceCommand) -> Facts:
+        kind = None
+        if command.assignee_id is not None:
+            kind = (
+                AssigneeKind.MEMBER
+                if command.assignee_id.startswith("M")
+                else (AssigneeKind.WORK_UNIT)
+            )
+        member = self.town.members.get(command.member_id or "")
+        return Facts(self.units, kind, member.work_unit_id if member else None)
+
+
+def _taker(
+    town: _Town, rng: random.Random, household_id: str, avoid: str | None
+) -> tuple[str, str]:
+    """Whom a dispatch goes to and which cadre does it: the household's own cadre when they
+    serve, else a work unit and one of its serving cadres."""
+    own = town.cover.get(household_id)
+    if own is not None and own not in town.idle and own != avoid:
+        return own, own
+    work_unit = rng.choice(town.work_units)
+    cadres = [m for m in town.serving[work_unit] if m != avoid] or town.serving[work_unit]
+    return work_unit, rng.choice(cadres)
+
+
+def _walk(t: _Timeline, town: _Town, request: ServiceRequest, building_id: str) -> None:
+    """Draw the request's commands into `t`, stage by stage, until it ends or time runs out."""
+    rng, rates, rid, kind = t.rng, t.rates, request.id, request.kind
+    units = town.chain[building_id]
+    community = units[1].id
+    at: datetime | None = request.recorded_at
+    avoid: str | None = None
+    stall = rng.random() < rates.stall_share
+    cancel = rng.random() < rates.cancel_share
+    reopened = False
+    while True:
+        assert at is not None
+        at = t.wait(kind, Stage.DISPATCH, at)
+        if at is None or (stall and rng.random() < 0.3):
+            return
+        if cancel and rng.random() < 0.5:
+            t.add(rid, A.CANCEL, at, f"organiser@{community}", reason=rng.choice(_CANCEL_REASONS))
+            return
+        dispatcher = units[-1] if rng.random() < 0.7 else units[-2]
+        assignee, cadre = _taker(town, rng, request.household_id, avoid)
+        t.add(
+            rid,
+            A.DISPATCH,
+            at,
+            f"organiser@{dispatcher.id}",
+            unit_id=dispatcher.id,
+            assignee_id=assignee,
+        )
+        at = t.wait(kind, Stage.ACCEPT, at)
+        if at is None or (stall and rng.random() < 0.5):
+            return
+        if rng.random() < rates.decline_share:
+            t.add(rid, A.DECLINE, at, cadre, member_id=cadre, reason=rng.choice(_DECLINE_REASONS))
+            avoid = cadre
+            continue
+        t.add(rid, A.ACCEPT, at, cadre, member_id=cadre)
+        at = t.wait(kind, Stage.DONE, at)
+        if at is None or stall:
+            return
+        if cancel:
+            t.add(rid, A.CANCEL, at, f"organiser@{community}", reason=rng.choice(_CANCEL_REASONS))
+            return
+        t.add(rid, A.COMPLETE, at, cadre, member_id=cadre)
+        at = t.wait(kind, Stage.VERIFY, at)
+        if at is None:
+            return
+        if not reopened and rng.random() < rates.reopen_share:
+            reopened = True
+            t.add(
+                rid,
+                A.REOPEN,
+                at,
+                f"organiser@{community}",
+                unit_id=community,
+                reason=rng.choice(_REOPEN_REASONS),
+            )
+            continue
+        points = str(t.policy.points_for(kind))
+        t.add(rid, A.VERIFY, at, f"organiser@{community}", unit_id=community, points=points)
+        return
+
+
+def add_service_year(
+    ledger: Ledger, year: int, rates: ServiceRates, seed: int, idle: Sequence[str] = ()
+) -> None:
+    """Put a year of requests into `ledger`, with the points entries their verifications
+    award (as an export of a store that ran them would hold)."""
+    ledger.service = service_year(ledger, year, rates, seed, frozenset(idle))
+    ledger.points += service_points(ledger.service)

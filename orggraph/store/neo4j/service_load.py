@@ -1,0 +1,110 @@
+"""The Neo4j store's `load_service_many`: a ledger's requests with their timelines.
+
+Each batch of up to `LOAD_ROWS` requests is checked and written in one transaction that takes
+the data version first (`write_in_turn`), so it is all-or-nothing and runs after any live
+transition of the same requests, never beside it. The check reads what the ids name
+(`lookup_kinds`) and the stored requests with their steps; new requests go to
+`create_service_many` (plain CREATEs, the import's usual case), stored ones that gain steps
+to `load_service_many`. A call of more than one batch is checked in full before its first
+batch is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from orggraph.domain.errors import UnknownIdError
+from orggraph.domain.service import AssigneeKind
+from orggraph.domain.service_history import ServiceHistory
+from orggraph.store import service_load
+from orggraph.store.neo4j.connection import Connection
+from orggraph.store.neo4j.service import _request_props, _step_props, request_from, step_from
+from orggraph.store.values import Changes
+
+LOAD_ROWS = 5_000
+"""Requests per transaction: with their steps some 25,000 nodes, a few megabytes of state."""
+
+_LABEL_OF = {AssigneeKind.MEMBER: "Member", AssigneeKind.WORK_UNIT: "WorkUnit"}
+
+
+def _row(history: ServiceHistory) -> dict[str, Any]:
+    return {
+        "request": _request_props(history.request),
+        "steps": [_step_props(step) for step in history.steps],
+    }
+
+
+def _labels(entry: dict[str, Any]) -> set[str]:
+    """A `lookup_kinds` entry's labels, `Unit` for a unit of any level."""
+    labels = set(entry["labels"])
+    if entry.get("level") is not None and "Household" not in labels:
+        labels.add("Unit")
+    return labels
+
+
+class Neo4jServiceLoad:
+    """Mixed into `Neo4jStore`, whose connection it uses."""
+
+    db: Connection
+
+    async def load_service_many(self, histories: Sequence[ServiceHistory]) -> Changes:
+        service_load.checked(histories)
+        batches = [
+            list(histories[start : start + LOAD_ROWS])
+            for start in range(0, len(histories), LOAD_ROWS)
+        ]
+        if len(batches) > 1:
+            for batch in batches:
+                await self.db.read(self._check, batch)
+        total = Changes()
+        for batch in batches:
+            total += await self.db.write_in_turn(self._check_and_write, batch)
+        return total
+
+    async def _check(
+        self, tx: AsyncManagedTransaction, histories: list[ServiceHistory]
+    ) -> dict[str, str]:
+        """Each request's change; UnknownIdError or DuplicateIdError as the protocol says."""
+        wanted: dict[str, str] = {}
+        for h in histories:
+            wanted[h.request.household_id] = "Household"
+            wanted.update((i, "Unit") for i in service_load.unit_ids(h))
+            wanted.update((i, "Member") for i in service_load.member_ids(h))
+            for step in h.steps:
+                if step.assignee_id is not None and step.assignee_kind is not None:
+                    wanted[step.assignee_id] = _LABEL_OF[step.assignee_kind]
+        found = (await self.db.run(tx, "lookup_kinds", ids=sorted(wanted)))[0]["found"]
+        labels = {entry["id"]: _labels(entry) for entry in found}
+        for node_id, label in sorted(wanted.items()):
+            if label not in labels.get(node_id, set()):
+                what = {"Household": "household", "Unit": "unit", "Member": "member"}
+                raise UnknownIdError([node_id], what.get(label, "cadre or work unit"))
+        ids = [h.id for h in histories]
+        requests = (await self.db.run(tx, "service_requests_many", ids=ids))[0]["found"]
+        steps = (await self.db.run(tx, "service_steps_many", ids=ids))[0]["found"]
+        stored = {props["id"]: request_from(props) for props in requests}
+        timelines = {row["id"]: [step_from(s) for s in row["steps"]] for row in steps}
+        return {
+            h.id: service_load.change_of(h, stored.get(h.id), timelines.get(h.id))
+            for h in histories
+        }
+
+    async def _check_and_write(
+        self, tx: AsyncManagedTransaction, histories: list[ServiceHistory]
+    ) -> Changes:
+        changes = await self._check(tx, histories)
+        new = [_row(h) for h in histories if changes[h.id] == service_load.CREATED]
+        grown = [_row(h) for h in histories if changes[h.id] == service_load.UPDATED]
+        if new:
+            await self.db.run(tx, "create_service_many", rows=new)
+        if grown:
+            await self.db.run(tx, "load_service_many", rows=grown)
+        counted = list(changes.values())
+        return Changes(
+            counted.count(service_load.CREATED),
+            counted.count(service_load.UPDATED),
+            counted.count(service_load.UNCHANGED),
+        )
