@@ -7,7 +7,11 @@ from orggraph.domain.errors import ForbiddenError
 
 
 def require_writer(principal: Principal) -> None:
-    """Dashboards only read."""
+    """Dashboards only read; a cadre moves only the service requests it holds."""
+    if principal.role is Role.CADRE:
+        raise ForbiddenError(
+            "role cadre may only accept, decline and complete the service requests it holds"
+        )
     if not principal.role.can_write:
         raise ForbiddenError(f"role {principal.role.value} may not change anything")
 

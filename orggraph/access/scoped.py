@@ -59,6 +59,11 @@ from orggraph.store.values import (
 
 T = TypeVar("T")
 
+NO_OWN_UNIT = (
+    "a cadre's token has no unit of its own: it reads its service requests, its own record "
+    "and the households it serves; name one of those"
+)
+
 
 class ScopedStore(ScopedServiceDesk, SingleReads):
     """The store as one principal may see and change it."""
@@ -75,10 +80,16 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
         self._recorder = AuditRecorder(inner, principal)
         self._sees_personal_data = principal.role.sees_personal_data
 
+    def _own_scope(self) -> str | None:
+        """The caller's own unit (None: the city's); a cadre has none to read."""
+        if self.principal.member_id is not None:
+            raise ForbiddenError(NO_OWN_UNIT)
+        return self.visibility.scope
+
     async def _scope_for(self, scope_id: str | None) -> str | None:
         """A scope argument as the caller may use it: null means the caller's own unit."""
         if scope_id is None:
-            return self.visibility.scope
+            return self._own_scope()
         await self.visibility.require_visible(scope_id)
         return scope_id
 
@@ -142,7 +153,7 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
 
     async def counts_many(self, scope_ids: Sequence[str | None]) -> list[Counts | None]:
         """A scope of None is the caller's own unit."""
-        own = self.visibility.scope
+        own = self._own_scope() if None in scope_ids else None
         asked = [own if scope_id is None else scope_id for scope_id in scope_ids]
         visible = await self.visibility.visible_ids([i for i in asked if i is not None])
         found = await self.inner.counts_many(asked)
@@ -168,10 +179,17 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
     async def household_members_many(
         self, household_ids: Sequence[str]
     ) -> list[list[Coverage] | None]:
+        """Every cadre covering a visible household is inside the scope (they cover inside
+        it), except for a cadre's token, which sees no other cadre: those rows are left out."""
         visible = await self.visibility.visible_ids(household_ids)
         found = await self.inner.household_members_many(household_ids)
+        covering = [c.member.id for rows in found for c in rows or []]
+        if self.principal.member_id is None:
+            members = set(covering)
+        else:
+            members = await self.visibility.visible_ids(covering)
         return [
-            [mask_coverage(c, self._sees_personal_data) for c in rows]
+            [mask_coverage(c, self._sees_personal_data) for c in rows if c.member.id in members]
             if rows is not None and household_id in visible
             else None
             for household_id, rows in zip(household_ids, found, strict=True)
@@ -231,7 +249,7 @@ class ScopedStore(ScopedServiceDesk, SingleReads):
     async def rosters_many(self, requests: Sequence[RosterRequest]) -> list[Roster | None]:
         """A scope of None is the caller's own unit; the communities a cadre covers in are
         only those inside the scope."""
-        own = self.visibility.scope
+        own = self._own_scope() if any(r.scope_id is None for r in requests) else None
         asked = [
             dataclasses.replace(r, scope_id=own) if r.scope_id is None else r for r in requests
         ]

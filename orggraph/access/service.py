@@ -97,14 +97,16 @@ class ScopedServiceDesk:
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Page[ServiceRequest]:
-        """A cadre lists their own requests (or their work unit's) across the city; everyone
-        else the requests of a scope inside theirs (null: their own unit)."""
+        """A cadre lists their own requests (or their work unit's) across the city, or of
+        one household they serve; everyone else the requests of a scope inside theirs (null:
+        their own unit)."""
         member = self.principal.member_id
         if member is not None:
             own_unit = await self._work_unit_of(member)
             if keep.work_unit_id is None or keep.work_unit_id != own_unit:
                 keep = dataclasses.replace(keep, cadre_id=member, work_unit_id=None)
-            scope = None
+            await self.visibility.require_visible(scope_id)
+            scope = scope_id
         elif scope_id is None:
             scope = self.visibility.scope
         else:

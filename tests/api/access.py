@@ -90,6 +90,7 @@ ROLES: dict[str, Principal] = {
     "street": Principal("a.street.organiser", Role.STREET, "s1"),
     "community": Principal("a.community.organiser", Role.COMMUNITY, "c1"),
     "dashboard": Principal("a.dashboard", Role.DASHBOARD, "c1"),
+    "cadre": Principal("cadre.m1", Role.CADRE, "m1"),
 }
 
 TARGETS: dict[str | None, dict[str, dict[str, str]]] = {
@@ -159,6 +160,20 @@ TARGETS: dict[str | None, dict[str, dict[str, str]]] = {
         },
         "ancestor": {"unit": "s1", "branch": "s1", "building": "s1", "community": "s1"},
     },
+    "m1": {
+        # A cadre's token (orggraph.access.cadre_view): itself and the households it covers;
+        # no unit, not its own community; not a colleague of its work unit or community.
+        "inside": {"household": "h01", "member": "m1", "workunit": "wu2"},
+        "outside": {
+            "unit": "c1",
+            "branch": "b1",
+            "building": "g1",
+            "community": "c1",
+            "household": "h04",
+            "member": "m2",
+            "covering": "m7",
+        },
+    },
 }
 """What each scope's relations are, in the fixture city (tests/contract/city.py)."""
 
@@ -169,6 +184,7 @@ COMPANIONS: dict[str | None, dict[str, str]] = {
     None: {"branch": "b1", "building": "g1", "free": "m7", "cover": "m2", "uncovered": "h04"},
     "s1": {"branch": "b1", "building": "g1", "free": "m6", "cover": "m3", "uncovered": "h04"},
     "c1": {"branch": "b1", "building": "g1", "free": "m7", "cover": "m2", "uncovered": "h04"},
+    "m1": {"branch": "b1", "building": "g1", "free": "m7", "cover": "m2", "uncovered": "h04"},
 }
 
 
@@ -204,6 +220,8 @@ class Sight:
         scope = self.principal.scope_id
         if scope is None or node_id in self.city.work_units or node_id in self.created:
             return True
+        if self.principal.member_id is not None:
+            return node_id == scope or (scope, node_id) in self.city.assignments
         inside = self.city.subtree(scope)
         member = self.city.members.get(node_id)
         if member is None:
@@ -227,7 +245,7 @@ class Sight:
         result: dict[str, Any] = {}
         for key, item in value.items():
             walked = self._walk(item)
-            if walked is _DROP and key in ("household", "node"):
+            if walked is _DROP and key in ("household", "member", "node"):
                 return _DROP  # a cover or a search edge of a node the caller may not see
             result[key] = None if walked is _DROP else walked
         if self.masked and result.get("__typename") == "Household":

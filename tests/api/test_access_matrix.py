@@ -23,6 +23,7 @@ import graphql
 import pytest
 from contract.city import City, build_small_city
 
+from orggraph.access.scoped import NO_OWN_UNIT
 from orggraph.api.sdl import current_sdl
 from orggraph.auth.tokens import Principal, Role
 from orggraph.store.protocols import GraphStore
@@ -216,6 +217,9 @@ async def test_query_field(client_for: Clients, city: City, name: str, role: str
             variables = row.variables(city, node_id)
             answer = await caller.post(row.doc, variables)
             expected = await admin.post(row.doc, variables)
+            if name == "search" and principal.member_id is not None:
+                assert _refusal(answer) == ("FORBIDDEN", NO_OWN_UNIT), where
+                continue
             if relation == "unknown":
                 if row.unknown_as_admin:
                     assert _without_messages(answer) == _without_messages(expected), where
@@ -236,13 +240,27 @@ async def test_query_field(client_for: Clients, city: City, name: str, role: str
                 unknown = await caller.post(row.doc, row.variables(city, UNKNOWN))
                 assert swapped(answer, node_id) == repr(unknown), where
     assert asked
-    if row.scoped and principal.scope_id is not None:
+    if row.scoped and principal.member_id is not None:
+        own = await caller.post(row.doc, {"id": None})
+        if name == "serviceRequests":  # a cadre's own requests, across the city
+            everyone = await admin.post(row.doc, {"id": None})
+            assert own == {"data": sight.expect(_data(everyone))}, f"{name} as {role}"
+        else:
+            assert _refusal(own) == ("FORBIDDEN", NO_OWN_UNIT), f"{name} of no scope as {role}"
+    elif row.scoped and principal.scope_id is not None:
         own = await caller.post(row.doc, {"id": None})
         expected = await admin.post(row.doc, {"id": principal.scope_id})
         wanted = sight.expect(_data(expected))
         if name == "coverageSummary":  # the scope itself is named only when asked by id
             wanted["coverageSummary"]["scope"] = None
         assert own == {"data": wanted}, f"{name} of the own scope as {role}"
+
+
+def _refusal(answer: dict[str, Any]) -> tuple[str, str]:
+    """The code and message of an answer refused as a whole."""
+    assert answer.get("data") is None and len(answer["errors"]) == 1, answer
+    error = answer["errors"][0]
+    return error["extensions"]["code"], error["message"]
 
 
 def _without_messages(answer: dict[str, Any]) -> dict[str, Any]:
@@ -282,6 +300,11 @@ def _says_something(name: str, node_id: str, answer: dict[str, Any]) -> bool:
 
 
 # -- mutations ---------------------------------------------------------------------------------
+
+READ_ONLY = {
+    "dashboard": "role dashboard may not change anything",
+    "cadre": "role cadre may only accept, decline and complete the service requests it holds",
+}
 
 
 @dataclass(frozen=True)
@@ -493,7 +516,7 @@ async def test_mutation(
         code = answer["errors"][0]["extensions"]["code"]
         if not writer:
             assert code == "FORBIDDEN", where
-            assert answer["errors"][0]["message"] == "role dashboard may not change anything"
+            assert answer["errors"][0]["message"] == READ_ONLY[role], where
         elif relation == "unknown":
             assert code == "UNKNOWN_ID", where
         else:
