@@ -7,11 +7,14 @@ Every knob has a default that works on a developer machine with nothing set; the
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from orggraph.domain.policy import Policy
+from orggraph.domain.errors import OrgGraphError
+from orggraph.domain.policy import Policy, parse_service_limits, parse_service_points
 
 
 def _home_dir(env_name: str, fallback: str) -> Path:
@@ -33,6 +36,17 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(
             f"environment variable {name} must be a whole number, got {raw!r}"
         ) from exc
+
+
+T = TypeVar("T")
+
+
+def _env_parsed(name: str, parse: Callable[[str], T]) -> T:
+    """A policy value written in text (empty: the defaults), its errors naming the variable."""
+    try:
+        return parse(_env(name, ""))
+    except (ValueError, OrgGraphError) as exc:
+        raise ValueError(f"environment variable {name}: {exc}") from exc
 
 
 def _env_timezone(name: str, default: str) -> str:
@@ -236,5 +250,7 @@ class Settings:
                 min_households=_env_int("ORGGRAPH_MIN_HOUSEHOLDS", 10),
                 max_households=_env_int("ORGGRAPH_MAX_HOUSEHOLDS", 15),
                 min_yearly_points=_env_int("ORGGRAPH_MIN_YEARLY_POINTS", 20),
+                service_limits=_env_parsed("ORGGRAPH_SERVICE_LIMITS", parse_service_limits),
+                service_points=_env_parsed("ORGGRAPH_SERVICE_POINTS", parse_service_points),
             ),
         )

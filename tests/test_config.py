@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from orggraph.config import Settings
+from orggraph.domain.service import ServiceKind, ServiceLimits
 
 
 def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -53,4 +54,34 @@ def test_the_report_time_zone_is_checked(monkeypatch: pytest.MonkeyPatch) -> Non
     assert Settings.from_env().report_timezone == "Europe/Berlin"
     monkeypatch.setenv("ORGGRAPH_TIMEZONE", "Mars/Olympus")
     with pytest.raises(ValueError, match="ORGGRAPH_TIMEZONE must be a time zone"):
+        Settings.from_env()
+
+
+def test_service_time_limits_and_points_are_policy_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ORGGRAPH_SERVICE_LIMITS", "wish=2/3/10/5, 微诉求=0/1/2/1")
+    monkeypatch.setenv("ORGGRAPH_SERVICE_POINTS", "dream=5")
+    policy = Settings.from_env().policy
+    limits = policy.limits()
+    assert limits[ServiceKind.WISH] == ServiceLimits(2, 3, 10, 5)
+    assert limits[ServiceKind.COMPLAINT] == ServiceLimits(0, 1, 2, 1)
+    assert limits[ServiceKind.DREAM] == ServiceLimits(2, 3, 30, 7)  # the default kept
+    assert (policy.points_for(ServiceKind.DREAM), policy.points_for(ServiceKind.WISH)) == (5, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("ORGGRAPH_SERVICE_LIMITS", "wish=1/2/7", "four whole days"),
+        ("ORGGRAPH_SERVICE_LIMITS", "wish:1/2/7/3", "kind=value"),
+        ("ORGGRAPH_SERVICE_LIMITS", "chore=1/2/7/3", "service kind 'chore'"),
+        ("ORGGRAPH_SERVICE_POINTS", "wish=2000", "0..1000"),
+    ],
+)
+def test_bad_service_policy_names_the_variable_and_the_value(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, fragment: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=f"{name}: .*{fragment}"):
         Settings.from_env()

@@ -77,3 +77,40 @@ class Policy:
     def points_for(self, kind: ServiceKind) -> int:
         """Points a verified service of this kind awards."""
         return dict(self.service_points)[kind]
+
+
+def parse_service_limits(text: str) -> tuple[tuple[ServiceKind, ServiceLimits], ...]:
+    """Time limits as organisers write them, `wish=1/2/7/3, complaint=1/1/5/3`: per kind the
+    days to dispatch, accept, do and verify. Kinds not named keep their default."""
+    chosen = dict(DEFAULT_SERVICE_LIMITS)
+    for kind, value in _kind_values(text, "time limits"):
+        days = value.split("/")
+        if len(days) != 4 or not all(d.strip().isdigit() for d in days):
+            raise ValueError(
+                f"time limits for {kind.value} must be four whole days "
+                f"dispatch/accept/done/verify, like 1/2/7/3; got {value!r}"
+            )
+        dispatch, accept, done, verify = (int(d) for d in days)
+        chosen[kind] = ServiceLimits(dispatch, accept, done, verify)
+    return tuple(chosen.items())
+
+
+def parse_service_points(text: str) -> tuple[tuple[ServiceKind, int], ...]:
+    """Points per verified service, `wish=2, dream=3`; kinds not named keep their default."""
+    chosen = dict(DEFAULT_SERVICE_POINTS)
+    for kind, value in _kind_values(text, "service points"):
+        if not value.strip().isdigit() or not 0 <= int(value) <= 1000:
+            raise ValueError(f"service points for {kind.value} must be 0..1000; got {value!r}")
+        chosen[kind] = int(value)
+    return tuple(chosen.items())
+
+
+def _kind_values(text: str, what: str) -> list[tuple[ServiceKind, str]]:
+    """`kind=value` pairs separated by commas; a kind by its code or Chinese name."""
+    pairs: list[tuple[ServiceKind, str]] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, equals, value = part.partition("=")
+        if not equals:
+            raise ValueError(f"{what} are written kind=value, like wish=2; got {part!r}")
+        pairs.append((ServiceKind.parse(name), value.strip()))
+    return pairs
