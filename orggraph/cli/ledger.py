@@ -198,7 +198,8 @@ def stats_command(
     """Counts per level, households, cover, cadres, assignments and gaps per kind.
 
     The same numbers from either store. Gaps follow the configured policy
-    (ORGGRAPH_MIN_HOUSEHOLDS, ORGGRAPH_MAX_HOUSEHOLDS, ORGGRAPH_MIN_YEARLY_POINTS).
+    (ORGGRAPH_MIN_HOUSEHOLDS, ORGGRAPH_MAX_HOUSEHOLDS, ORGGRAPH_MIN_YEARLY_POINTS; the
+    service requests' time limits from ORGGRAPH_SERVICE_LIMITS).
     """
     if verify:
         _verify(year, store_kind)

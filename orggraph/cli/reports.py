@@ -167,7 +167,8 @@ def report_group() -> None:
     Both read the same store the API serves (ORGGRAPH_STORE, or --store) and give the same
     figures as the API's coverageSummary, gapCounts and coverageGaps. The policy (the
     household band and the points minimum) comes from ORGGRAPH_MIN_HOUSEHOLDS,
-    ORGGRAPH_MAX_HOUSEHOLDS and ORGGRAPH_MIN_YEARLY_POINTS (10, 15 and 20 by default).
+    ORGGRAPH_MAX_HOUSEHOLDS and ORGGRAPH_MIN_YEARLY_POINTS (10, 15 and 20 by default); the
+    service requests' time limits from ORGGRAPH_SERVICE_LIMITS (see README).
     """
 
 
