@@ -19,10 +19,14 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from orggraph.domain.entities import Unit, check_id
 from orggraph.domain.errors import ForbiddenError, InvalidValueError, OrgGraphError
 from orggraph.domain.levels import Level
+
+if TYPE_CHECKING:
+    from orggraph.domain.supply import ServiceOffer
 
 MAX_TEXT_LENGTH = 2000
 """A request's text and a step's reason: a paragraph, not a file."""
@@ -161,7 +165,8 @@ class ServiceStep:
 
     `unit_id` is the dispatching or verifying unit, `assignee_id` whom a dispatch went to,
     `member_id` the cadre who accepted, declined or completed, `points` what a verification
-    awarded that cadre."""
+    awarded that cadre, `offer_id` the supply offer a dispatch matched
+    (`orggraph.domain.supply`)."""
 
     request_id: str
     seq: int
@@ -176,6 +181,7 @@ class ServiceStep:
     assignee_kind: AssigneeKind | None = None
     member_id: str | None = None
     points: int = 0
+    offer_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,8 @@ class ServiceRequest:
 
     `since` is when it entered its state (what time limits count from); `assignee_*` is whom
     it is dispatched to now (None once declined or reopened), `cadre_id` the cadre who accepted
-    it, `dispatched_by` the unit that dispatched it, `steps` how many steps it has taken.
+    it, `dispatched_by` the unit that dispatched it, `steps` how many steps it has taken,
+    `offer_id` the supply offer its dispatch matched (None once declined or reopened).
     `household_id` outlives a removed household, so its history stays readable."""
 
     id: str
@@ -200,6 +207,7 @@ class ServiceRequest:
     cadre_id: str | None = None
     dispatched_by: str | None = None
     steps: int = 1
+    offer_id: str | None = None
 
     def __post_init__(self) -> None:
         check_id(self.id, "service request id")
@@ -232,17 +240,21 @@ class ServiceCommand:
     assignee_id: str | None = None
     member_id: str | None = None
     points: int = 0
+    offer_id: str | None = None
+    """The supply offer a DISPATCH uses (None: none)."""
 
 
 @dataclass(frozen=True)
 class Facts:
     """What `advance` needs to know of the graph, looked up by the store in the same
     transaction as the write: the household's units (street first; empty once it is
-    removed), what the assignee is, and the acting cadre's work unit."""
+    removed), what the assignee is, the acting cadre's work unit, and the offer a dispatch
+    names (as stored)."""
 
     ancestors: tuple[Unit, ...] = ()
     assignee_kind: AssigneeKind | None = None
     member_work_unit: str | None = None
+    offer: ServiceOffer | None = None
 
 
 def new_request_id(at: datetime) -> str:
@@ -286,6 +298,7 @@ def order(request: ServiceRequest) -> ServiceStep:
         cadre_id=None,
         dispatched_by=None,
         steps=1,
+        offer_id=None,
     )
     if request != fresh:
         raise InvalidValueError(
@@ -322,7 +335,8 @@ def advance(
     Checked in this order: the state allows the action (IllegalTransitionError); a reason
     where one is needed (InvalidValueError); then per action:
     - DISPATCH needs `unit_id`, a unit at or above the household's building group, and an
-      `assignee_id` naming a cadre or a work unit (`facts.assignee_kind`);
+      `assignee_id` naming a cadre or a work unit (`facts.assignee_kind`); an `offer_id` must
+      be `facts.offer`'s and pass its `check_match`;
     - ACCEPT, DECLINE, COMPLETE need `member_id`: the cadre it is dispatched to, or a cadre
       of the work unit it is dispatched to; once accepted, only the cadre who accepted it
       (ForbiddenError otherwise);
@@ -359,13 +373,21 @@ def advance(
     if action is ServiceAction.DISPATCH:
         unit = _acting_unit(request, command, facts, Level.BUILDING, "dispatch")
         assignee = _assignee(request, command, facts)
-        step = replace(step, unit_id=unit, assignee_id=assignee, assignee_kind=facts.assignee_kind)
+        offer = _matched_offer(request, command, facts, assignee)
+        step = replace(
+            step,
+            unit_id=unit,
+            assignee_id=assignee,
+            assignee_kind=facts.assignee_kind,
+            offer_id=offer,
+        )
         moved = replace(
             moved,
             assignee_id=assignee,
             assignee_kind=facts.assignee_kind,
             cadre_id=None,
             dispatched_by=unit,
+            offer_id=offer,
         )
     elif action in CADRE_ACTIONS:
         member = _acting_cadre(request, command, facts)
@@ -373,7 +395,9 @@ def advance(
         if action is ServiceAction.ACCEPT:
             moved = replace(moved, cadre_id=member)
         elif action is ServiceAction.DECLINE:
-            moved = replace(moved, assignee_id=None, assignee_kind=None, cadre_id=None)
+            moved = replace(
+                moved, assignee_id=None, assignee_kind=None, cadre_id=None, offer_id=None
+            )
     elif action in (ServiceAction.VERIFY, ServiceAction.REOPEN):
         unit = _acting_unit(request, command, facts, Level.COMMUNITY, action.value)
         points = command.points if action is ServiceAction.VERIFY else 0
@@ -384,7 +408,9 @@ def advance(
             )
         step = replace(step, unit_id=unit, member_id=request.cadre_id, points=points)
         if action is ServiceAction.REOPEN:
-            moved = replace(moved, assignee_id=None, assignee_kind=None, cadre_id=None)
+            moved = replace(
+                moved, assignee_id=None, assignee_kind=None, cadre_id=None, offer_id=None
+            )
     return moved, step
 
 
@@ -419,6 +445,24 @@ def _assignee(request: ServiceRequest, command: ServiceCommand, facts: Facts) ->
             [request.id],
         )
     return command.assignee_id
+
+
+def _matched_offer(
+    request: ServiceRequest, command: ServiceCommand, facts: Facts, assignee: str
+) -> str | None:
+    """The offer a dispatch uses, checked by the supply rules (`ServiceOffer.check_match`)."""
+    if command.offer_id is None:
+        return None
+    offer = facts.offer
+    if offer is None or offer.id != command.offer_id:
+        raise InvalidValueError(
+            f"dispatch of service request {request.id} names offer {command.offer_id}, which "
+            "the store did not look up",
+            [request.id, command.offer_id],
+        )
+    places = [unit.id for unit in facts.ancestors]
+    offer.check_match(request.id, assignee, facts.assignee_kind, places, command.at)
+    return offer.id
 
 
 def _acting_cadre(request: ServiceRequest, command: ServiceCommand, facts: Facts) -> str:
