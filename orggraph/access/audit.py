@@ -13,6 +13,7 @@ from orggraph.auth.tokens import Principal
 from orggraph.domain.audit import AuditEntry, new_audit_id
 from orggraph.domain.entities import Household
 from orggraph.store.protocols import AuditTrail, BatchedReads
+from orggraph.store.values import AuditOf, Transition
 
 T = TypeVar("T")
 
@@ -41,21 +42,40 @@ class AuditRecorder:
         before = _json(await snapshot()) if snapshot else await self._snapshot(target_ids)
         result = await write()
         after = _json(await snapshot()) if snapshot else await self._snapshot(target_ids)
-        at = datetime.now(UTC)
-        await self._store.record_audit(
-            AuditEntry(
-                id=new_audit_id(at),
-                at=at,
-                subject=self._principal.subject,
-                role=self._principal.role.value,
-                action=action,
-                target_ids=tuple(target_ids),
-                arguments=_json(arguments),
-                before=before,
-                after=after,
-            )
-        )
+        await self._store.record_audit(self._entry(action, target_ids, arguments, before, after))
         return result
+
+    def transition(self, action: str, arguments: Any) -> AuditOf:
+        """The entry of a service transition, made by the store inside its write from what it
+        read and decided (the request and its last step before and after), so the trail
+        costs no read and no transaction of its own."""
+
+        def entry(t: Transition) -> AuditEntry:
+            return self._entry(
+                action,
+                [t.after.id, t.after.household_id],
+                arguments,
+                _json({"request": t.before, "last_step": t.last_step}),
+                _json({"request": t.after, "last_step": t.step}),
+            )
+
+        return entry
+
+    def _entry(
+        self, action: str, target_ids: Sequence[str], arguments: Any, before: str, after: str
+    ) -> AuditEntry:
+        at = datetime.now(UTC)
+        return AuditEntry(
+            id=new_audit_id(at),
+            at=at,
+            subject=self._principal.subject,
+            role=self._principal.role.value,
+            action=action,
+            target_ids=tuple(target_ids),
+            arguments=_json(arguments),
+            before=before,
+            after=after,
+        )
 
     async def _snapshot(self, ids: Sequence[str]) -> str:
         nodes = await self._store.get_nodes(ids)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Counts, Household, Page, Unit
 from orggraph.domain.errors import InvalidValueError
+from orggraph.domain.service import ServiceRequest, ServiceStep
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -101,3 +104,19 @@ class Subtree:
 
     pages: dict[ChildrenRequest, Page[Unit | Household]]
     figures: dict[str, Counts]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A service transition as `advance` decided it, inside the store's write: the request
+    and its last step as stored, and both after."""
+
+    before: ServiceRequest
+    last_step: ServiceStep | None
+    after: ServiceRequest
+    step: ServiceStep
+
+
+AuditOf = Callable[[Transition], AuditEntry]
+"""Makes a transition's audit entry (`orggraph.access.audit`), which the store keeps with the
+transition, in the same write."""

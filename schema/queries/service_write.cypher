@@ -1,11 +1,13 @@
 // Write a service request as it now stands and the step that made it so (三(三)4): the request
 // hangs under its household (REQUESTED), points at whom it is dispatched to (DISPATCHED_TO a
 // Member or WorkUnit) and who accepted it (ACCEPTED_BY), and gains a ServiceStep (HAS_STEP).
-// A verification's points become a PointsEntry of that cadre (EARNED), the request its reason.
+// A verification's points become a PointsEntry of that cadre (EARNED), the request its reason;
+// the audit entry of the transition is kept in the same transaction.
 // Parameters: $request {id, household_id, kind, text, recorded_by, recorded_at, state, since,
 // assignee_id, assignee_kind, cadre_id, dispatched_by, steps} (times as ISO text), $step {seq,
 // action, from_state, to_state, by, at, reason, unit_id, assignee_id, assignee_kind,
-// member_id, points}, $points ({id, member_id, day, points, reason} or null).
+// member_id, points}, $points ({id, member_id, day, points, reason} or null), $audit (the
+// transition's audit entry, as record_audit takes it, or null).
 // Returns the request's id.
 MERGE (request:ServiceRequest {id: $request.id})
 SET request.household_id = $request.household_id,
@@ -50,6 +52,15 @@ CALL (request) {
   MATCH (cadre:Member {id: $points.member_id})
   CREATE (cadre)-[:EARNED]->(:Entity:PointsEntry {
     id: $points.id, day: date($points.day), points: $points.points, reason: $points.reason
+  })
+}
+CALL () {
+  WITH $audit AS audit
+  WHERE audit IS NOT NULL
+  CREATE (:AuditEntry {
+    id: audit.id, at: audit.at, subject: audit.subject, role: audit.role,
+    action: audit.action, target_ids: audit.target_ids, arguments: audit.arguments,
+    before: audit.before, after: audit.after
   })
 }
 CREATE (request)-[:HAS_STEP]->(:ServiceStep {

@@ -3,12 +3,14 @@ declined, reopened and cancelled; refused transitions change nothing; listings f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from orggraph.domain.audit import AuditEntry, new_audit_id
 from orggraph.domain.errors import (
     DuplicateIdError,
     ForbiddenError,
@@ -28,6 +30,7 @@ from orggraph.domain.service import (
     service_points_id,
 )
 from orggraph.store.protocols import GraphStore
+from orggraph.store.values import Transition
 
 from .city import City
 from .helpers import Backend, raises
@@ -152,6 +155,39 @@ async def test_an_illegal_transition_is_refused_naming_both_states_and_changes_n
     assert info.value.ids == ("SR-2",)
     assert (info.value.from_state, info.value.to_state) == (from_state, to_state)
     assert await _state_of(store, "SR-2") == before
+
+
+def _entry_of(action: str) -> Callable[[Transition], AuditEntry]:
+    """What the scoped view hands the store: an audit entry made of the transition."""
+
+    def entry(t: Transition) -> AuditEntry:
+        before = f"{t.before.state.value}@{t.last_step.seq if t.last_step else None}"
+        after = f"{t.after.state.value}@{t.step.seq}"
+        at = t.step.at
+        return AuditEntry(
+            new_audit_id(at), at, "o", "admin", action, (t.after.id,), "{}", before, after
+        )
+
+    return entry
+
+
+async def test_an_audited_transition_keeps_its_entry_with_it_and_a_refused_one_none(
+    store: GraphStore, city: City
+) -> None:
+    await store.order_service(_request("SR-A"))
+    dispatch = _cmd("SR-A", A.DISPATCH, 1, unit_id="g1", assignee_id="m1")
+    moved = await store.advance_service(dispatch, _entry_of("dispatch_service"))
+    assert moved.state is ServiceState.DISPATCHED
+    with raises(IllegalTransitionError, "SR-A"):
+        await store.advance_service(dispatch, _entry_of("dispatch_again"))
+    await store.advance_service(
+        _cmd("SR-A", A.ACCEPT, 2, member_id="m1"), _entry_of("accept_service")
+    )
+    kept = (await store.audit_entries(first=10)).items
+    assert sorted((e.action, e.before, e.after) for e in kept) == [
+        ("accept_service", "dispatched@2", "accepted@3"),
+        ("dispatch_service", "ordered@1", "dispatched@2"),
+    ]
 
 
 async def test_declined_then_dispatched_to_a_work_unit_whose_cadre_accepts(

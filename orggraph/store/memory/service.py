@@ -8,10 +8,11 @@ and applying, so two accepts from concurrent tasks run one after the other.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
 from orggraph.domain import rules
+from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Page, Unit
 from orggraph.domain.errors import DuplicateIdError, UnknownIdError
 from orggraph.domain.kinds import NodeKind
@@ -33,7 +34,7 @@ from orggraph.store.memory.journal import JsonObject
 from orggraph.store.memory.service_book import request_row, step_row
 from orggraph.store.memory.state import GraphState, Survey
 from orggraph.store.service_gaps import ServiceGaps
-from orggraph.store.values import DEFAULT_PAGE_SIZE, clamp_page_size
+from orggraph.store.values import DEFAULT_PAGE_SIZE, AuditOf, Transition, clamp_page_size
 
 _ASSIGNEE_KINDS = {NodeKind.MEMBER: AssigneeKind.MEMBER, NodeKind.WORK_UNIT: AssigneeKind.WORK_UNIT}
 
@@ -44,6 +45,7 @@ class MemoryServiceDesk(ServiceGaps):
     _state: GraphState
     _commit: Callable[[str, JsonObject], None]
     _survey: Callable[[str | None], Survey]
+    record_audit: Callable[[AuditEntry], Awaitable[None]]
 
     async def order_service(self, request: ServiceRequest) -> ServiceRequest:
         rules.require(request.household_id, NodeKind.HOUSEHOLD, self._state)
@@ -53,11 +55,19 @@ class MemoryServiceDesk(ServiceGaps):
         self._commit("service_step", {"request": request_row(request), "step": step_row(step)})
         return request
 
-    async def advance_service(self, command: ServiceCommand) -> ServiceRequest:
+    async def advance_service(
+        self, command: ServiceCommand, audit: AuditOf | None = None
+    ) -> ServiceRequest:
         request = self._state.service.request(command.request_id)
         if request is None:
             raise UnknownIdError([command.request_id], "service request")
         moved, step = advance(request, command, self._facts(request, command))
+        entry = None
+        if audit is not None:
+            timeline = self._state.service.timeline(request.id)
+            entry = audit(Transition(request, timeline[-1] if timeline else None, moved, step))
+            if entry.id in self._state.audit:
+                raise DuplicateIdError([entry.id], "an audit entry")
         args: JsonObject = {"request": request_row(moved), "step": step_row(step)}
         if step.points and step.member_id is not None:
             entry_id = service_points_id(request.id)
@@ -71,6 +81,8 @@ class MemoryServiceDesk(ServiceGaps):
                 service_points_reason(request),
             ]
         self._commit("service_step", args)
+        if entry is not None:
+            await self.record_audit(entry)
         return moved
 
     def _facts(self, request: ServiceRequest, command: ServiceCommand) -> Facts:

@@ -201,9 +201,20 @@ class Connection:
         moves that together make a cycle, two covers of one pair)."""
         return await self._write(True, work, *args, **kwargs)
 
+    async def write_bumping(
+        self,
+        work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Like `write_in_turn`, but `work`'s first query raises the data version itself (it
+        begins as bump_data_version.cypher does): the same lock, one round trip fewer, for
+        writes whose every millisecond shows (a service transition)."""
+        return await self._write(None, work, *args, **kwargs)
+
     async def _write(
         self,
-        bump_first: bool,
+        bump_first: bool | None,
         work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
         *args: P.args,
         **kwargs: P.kwargs,
@@ -212,7 +223,7 @@ class Connection:
             if bump_first:
                 await self.run(tx, "bump_data_version")
             result = await work(tx, *a, **kw)
-            if not bump_first:
+            if bump_first is False:
                 await self.run(tx, "bump_data_version")
             return result
 

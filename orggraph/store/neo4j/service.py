@@ -1,10 +1,12 @@
 """The Neo4j store's service desk (`ServiceDesk`): requests as ServiceRequest nodes under their
 households, steps as ServiceStep nodes (schema/migrations/006_service_requests.cypher).
 
-Every transition is one write transaction that raises the data version first
-(`Connection.write_in_turn`): that locks the version node until commit, so two transitions of
-one request (two cadres accepting, a dispatch and a cancel) run one after the other, and the
-second reads what the first wrote and is refused by the domain's rules.
+Every transition is one write transaction of two queries: `service_facts` raises the data
+version first (`Connection.write_bumping`), which locks the version node until commit, so two
+transitions of one request (two cadres accepting, a dispatch and a cancel) run one after the
+other, and the second reads what the first wrote and is refused by the domain's rules; then
+`service_write` keeps what `advance` decided, with the transition's audit entry. Nothing is
+read back: the answer is the request as decided.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from orggraph.domain.audit import AuditEntry
 from orggraph.domain.entities import Page, Unit
 from orggraph.domain.errors import DuplicateIdError, UnknownIdError
 from orggraph.domain.levels import Level
@@ -37,9 +40,10 @@ from orggraph.domain.service import (
     service_points_reason,
 )
 from orggraph.store.cursors import parse_id_cursor
+from orggraph.store.neo4j import records
 from orggraph.store.neo4j.connection import Connection
 from orggraph.store.service_gaps import ServiceGaps
-from orggraph.store.values import DEFAULT_PAGE_SIZE, clamp_page_size
+from orggraph.store.values import DEFAULT_PAGE_SIZE, AuditOf, Transition, clamp_page_size
 
 Props = Mapping[str, Any]
 
@@ -51,7 +55,7 @@ class Neo4jServiceDesk(ServiceGaps):
 
     async def order_service(self, request: ServiceRequest) -> ServiceRequest:
         step = order(request)
-        await self.db.write_in_turn(self._order, request, step)
+        await self.db.write_bumping(self._order, request, step)
         return request
 
     async def _order(
@@ -68,13 +72,16 @@ class Neo4jServiceDesk(ServiceGaps):
             request=_request_props(request),
             step=_step_props(step),
             points=None,
+            audit=None,
         )
 
-    async def advance_service(self, command: ServiceCommand) -> ServiceRequest:
-        return await self.db.write_in_turn(self._advance, command)
+    async def advance_service(
+        self, command: ServiceCommand, audit: AuditOf | None = None
+    ) -> ServiceRequest:
+        return await self.db.write_bumping(self._advance, command, audit)
 
     async def _advance(
-        self, tx: AsyncManagedTransaction, command: ServiceCommand
+        self, tx: AsyncManagedTransaction, command: ServiceCommand, audit: AuditOf | None
     ) -> ServiceRequest:
         points_id = service_points_id(command.request_id)
         found = await self._facts(
@@ -111,12 +118,17 @@ class Neo4jServiceDesk(ServiceGaps):
                 "points": step.points,
                 "reason": service_points_reason(request),
             }
+        entry: AuditEntry | None = None
+        if audit is not None:
+            last = found["last_step"]
+            entry = audit(Transition(request, step_from(last) if last else None, moved, step))
         await self.db.run(
             tx,
             "service_write",
             request=_request_props(moved),
             step=_step_props(step),
             points=points,
+            audit=records.audit_params(entry) if entry is not None else None,
         )
         return moved
 
