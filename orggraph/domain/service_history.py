@@ -53,6 +53,7 @@ def new_request(request: ServiceRequest) -> ServiceRequest:
         assignee_kind=None,
         cadre_id=None,
         dispatched_by=None,
+        offer_id=None,
         steps=1,
     )
 
