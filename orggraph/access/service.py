@@ -21,7 +21,7 @@ from typing import Any
 
 from orggraph.access import permissions
 from orggraph.access.audit import AuditRecorder
-from orggraph.access.masking import MASK
+from orggraph.access.masking import MASK, mask_node
 from orggraph.access.visibility import Visibility
 from orggraph.auth.tokens import Principal, Role
 from orggraph.domain.entities import Member, Page
@@ -37,7 +37,7 @@ from orggraph.domain.service import (
     ServiceStep,
 )
 from orggraph.store.protocols import GraphStore
-from orggraph.store.values import DEFAULT_PAGE_SIZE
+from orggraph.store.values import DEFAULT_PAGE_SIZE, ServicePage
 
 UNIT_ACTIONS = frozenset({ServiceAction.DISPATCH, ServiceAction.VERIFY, ServiceAction.REOPEN})
 """Actions a unit takes (the caller's own unit unless they name another inside their scope)."""
@@ -100,6 +100,39 @@ class ScopedServiceDesk:
         """A cadre lists their own requests (or their work unit's) across the city, or of
         one household they serve; everyone else the requests of a scope inside theirs (null:
         their own unit)."""
+        scope, keep = await self._listed(scope_id, keep)
+        page = await self.inner.service_requests(scope, keep, policy, today, first, after)
+        items = [mask_request(r, self._sees_personal_data) for r in page.items]
+        return dataclasses.replace(page, items=items)
+
+    async def service_page(
+        self,
+        scope_id: str | None,
+        keep: ServiceFilter,
+        policy: Policy,
+        today: date,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> ServicePage:
+        """`service_requests` with the nodes its requests name, as `get_nodes` answers this
+        caller: those it may not see are None, the rest masked as it reads them."""
+        scope, keep = await self._listed(scope_id, keep)
+        found = await self.inner.service_page(scope, keep, policy, today, first, after)
+        items = [mask_request(r, self._sees_personal_data) for r in found.page.items]
+        self.visibility.know(found.nodes)
+        shown = await self.visibility.visible_ids(list(found.nodes))
+        nodes = {
+            i: mask_node(n, self._sees_personal_data) if n is not None and i in shown else None
+            for i, n in found.nodes.items()
+        }
+        return ServicePage(dataclasses.replace(found.page, items=items), nodes)
+
+    async def _listed(
+        self, scope_id: str | None, keep: ServiceFilter
+    ) -> tuple[str | None, ServiceFilter]:
+        """The scope and filter a listing may use: a cadre's own requests (or their work
+        unit's) across the city or of one household they serve; anyone else's of a scope
+        inside theirs (null: their own unit)."""
         member = self.principal.member_id
         if member is not None:
             own_unit = await self._work_unit_of(member)
@@ -114,9 +147,7 @@ class ScopedServiceDesk:
             scope = scope_id
         if keep.cadre_id is not None and member is None:
             await self.visibility.require_visible(keep.cadre_id)
-        page = await self.inner.service_requests(scope, keep, policy, today, first, after)
-        items = [mask_request(r, self._sees_personal_data) for r in page.items]
-        return dataclasses.replace(page, items=items)
+        return scope, keep
 
     async def _seen(self, requests: Sequence[ServiceRequest | None]) -> set[str]:
         """Which of the requests the caller may see."""

@@ -12,7 +12,7 @@ store again; `forget` drops them, and what was decided, when a write may have ch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from orggraph.domain.entities import Household, Member, Node, Unit, WorkUnit
 from orggraph.domain.errors import UnknownIdError
@@ -34,6 +34,11 @@ class Visibility:
         if wanted:
             self._nodes.update(zip(wanted, await self._reader.get_nodes(wanted), strict=True))
         return [self._nodes[i] for i in ids]
+
+    def know(self, nodes: Mapping[str, Node | None]) -> None:
+        """Nodes a read has already fetched (a listing's households and cadres): deciding
+        them later needs no read of them."""
+        self._nodes.update(nodes)
 
     def forget(self) -> None:
         """After a write: the next read fetches the nodes and decides again, since a write

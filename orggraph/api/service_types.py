@@ -12,6 +12,7 @@ from enum import Enum
 import strawberry
 
 from orggraph.api.context import Info
+from orggraph.api.eager import loaded_or_later
 from orggraph.api.types import Household, Member, Node, OrgNode, PageInfo, any_node, household_of
 from orggraph.domain import entities, service
 from orggraph.domain.service import ServiceFilter, days_waiting, overdue_stage
@@ -106,10 +107,14 @@ async def _org_node(info: Info, node_id: str | None) -> OrgNode | None:
     return org_node(found) if isinstance(found, entities.Unit | entities.Household) else None
 
 
-async def _member(info: Info, member_id: str | None) -> Member | None:
+def _member(info: Info, member_id: str | None) -> Member | None:
+    """At once when the node is loaded (a listing primes it), else awaitable (`eager`)."""
     if member_id is None:
         return None
-    found = await info.context.loaders.node.load(member_id)
+    return loaded_or_later(info.context.loaders.node, member_id, _as_member)
+
+
+def _as_member(found: entities.Node | None) -> Member | None:
     return Member.of(found) if isinstance(found, entities.Member) else None
 
 
@@ -144,19 +149,26 @@ class ServiceStep:
         return await _org_node(info, self.value.unit_id)
 
     @strawberry.field(description="Whom a dispatch went to: a cadre or a work unit.")
-    async def assignee(self, info: Info) -> Node | None:
-        return await _assignee(info, self.value.assignee_id)
+    def assignee(self, info: Info) -> Node | None:
+        return _assignee(info, self.value.assignee_id)
 
     @strawberry.field(description="The cadre who accepted, declined or completed.")
-    async def cadre(self, info: Info) -> Member | None:
-        return await _member(info, self.value.member_id)
+    def cadre(self, info: Info) -> Member | None:
+        return _member(info, self.value.member_id)
 
 
-async def _assignee(info: Info, node_id: str | None) -> Node | None:
+def _assignee(info: Info, node_id: str | None) -> Node | None:
     if node_id is None:
         return None
-    found = await info.context.loaders.node.load(node_id)
+    return loaded_or_later(info.context.loaders.node, node_id, _as_assignee)
+
+
+def _as_assignee(found: entities.Node | None) -> Node | None:
     return any_node(found) if isinstance(found, entities.Member | entities.WorkUnit) else None
+
+
+def _as_household(found: entities.Node | None) -> Household | None:
+    return household_of(found) if isinstance(found, entities.Household) else None
 
 
 @strawberry.type(description="A household's request (需求清单) and where it stands (三(三)4).")
@@ -194,17 +206,16 @@ class ServiceRequest:
         )
 
     @strawberry.field(description="Its household (null when removed or outside your scope).")
-    async def household(self, info: Info) -> Household | None:
-        found = await info.context.loaders.node.load(self.value.household_id)
-        return household_of(found) if isinstance(found, entities.Household) else None
+    def household(self, info: Info) -> Household | None:
+        return loaded_or_later(info.context.loaders.node, self.value.household_id, _as_household)
 
     @strawberry.field(description="The cadre or work unit it is dispatched to now.")
-    async def assignee(self, info: Info) -> Node | None:
-        return await _assignee(info, self.value.assignee_id)
+    def assignee(self, info: Info) -> Node | None:
+        return _assignee(info, self.value.assignee_id)
 
     @strawberry.field(description="The cadre who accepted it.")
-    async def cadre(self, info: Info) -> Member | None:
-        return await _member(info, self.value.cadre_id)
+    def cadre(self, info: Info) -> Member | None:
+        return _member(info, self.value.cadre_id)
 
     @strawberry.field(description="The unit that dispatched it.")
     async def dispatched_by(self, info: Info) -> OrgNode | None:

@@ -55,6 +55,7 @@ from orggraph.store.values import (
     Changes,
     ChildrenRequest,
     CoverageSummary,
+    ServicePage,
     Subtree,
     SubtreeRequest,
 )
@@ -520,6 +521,19 @@ class ServiceDesk(Protocol):
         for None, removed households' included) that `keep.keeps` (overdue judged by the
         policy's limits as of `today`), by id; the cursor is the last id. UnknownIdError for
         an unknown scope."""
+        ...
+
+    async def service_page(
+        self,
+        scope_id: str | None,
+        keep: ServiceFilter,
+        policy: Policy,
+        today: date,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> ServicePage:
+        """`service_requests` with the nodes its requests name (`ServicePage.nodes`), read
+        with it: a listing's households, assignees and cadres cost no read of their own."""
         ...
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from orggraph.domain.audit import AuditEntry
-from orggraph.domain.entities import Counts, Household, Page, Unit
+from orggraph.domain.entities import Counts, Household, Node, Page, Unit
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.service import ServiceRequest, ServiceStep
 
@@ -120,3 +120,13 @@ class Transition:
 AuditOf = Callable[[Transition], AuditEntry]
 """Makes a transition's audit entry (`orggraph.access.audit`), which the store keeps with the
 transition, in the same write."""
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    """A page of service requests and the nodes they name (`store.service_pages`)."""
+
+    page: Page[ServiceRequest]
+    nodes: dict[str, Node | None]
+    """Every household, assignee and cadre id of the page's requests: the node, or None
+    where it names nothing (a removed household) or nothing the reader may see."""

@@ -5,8 +5,10 @@
 // Parameters: $scope_id (null: the city), $states, $kinds (lists; empty: any), $cadre_id,
 // $work_unit_id, $overdue (bool; each may be null), $today (ISO date), $limits (map kind ->
 // map stage -> days), $stage_of (map state -> stage), $after (last id of the previous page
-// or null), $first.
-// Returns one row: scope_found, total, has_next, page (list of request maps).
+// or null), $first, $with_nodes (bool: also the nodes the page's requests name).
+// Returns one row: scope_found, total, has_next, page (list of request maps), nodes (with
+// $with_nodes, each household, assignee and cadre of the page, as get_nodes answers them;
+// else empty): what a listing shows beside each request, without a read of its own.
 // In Neo4j Browser: :param scope_id => 'c1', states => ['ordered'], kinds => [], ...
 CALL () {
   WITH $scope_id AS scope_id
@@ -33,9 +35,24 @@ WITH request
 ORDER BY request.id
 WITH collect(request) AS kept
 WITH kept, [r IN kept WHERE $after IS NULL OR r.id > $after] AS rest
+WITH kept, rest, rest[..$first] AS shown
 RETURN $scope_id IS NULL
          OR EXISTS { MATCH (scope:Entity {id: $scope_id}) WHERE scope.level IS NOT NULL }
          AS scope_found,
        size(kept) AS total,
        size(rest) > $first AS has_next,
-       [r IN rest[..$first] | r {.*}] AS page
+       [r IN shown | r {.*}] AS page,
+       CASE WHEN $with_nodes THEN COLLECT {
+         UNWIND shown AS r
+         UNWIND [r.household_id, r.assignee_id, r.cadre_id] AS id
+         WITH DISTINCT id
+         MATCH (n:Entity {id: id})
+         WHERE NOT n:PointsEntry
+         RETURN n {
+           .id, .name, .level, .address, .phone, .central,
+           labels: labels(n),
+           parent_id: head([(parent)-[:HAS_CHILD]->(n) | parent.id]),
+           work_unit_id: head([(n)-[:FROM_UNIT]->(unit) | unit.id]),
+           community_id: head([(n)-[:REPORTED_TO]->(community) | community.id])
+         }
+       } ELSE [] END AS nodes

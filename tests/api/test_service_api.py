@@ -379,3 +379,40 @@ async def test_late_requests_show_as_gaps_in_counts_and_lists(
     assert edge["node"]["unitPath"][-1] == "1号楼党小组"
     outside = await as_(ORGANISER_C2).ok("{ gapCounts { kind count } }")
     assert {r["kind"]: r["count"] for r in outside["gapCounts"]}["SERVICE_DISPATCH_OVERDUE"] == 0
+
+
+LISTING = """query($s: ID) { serviceRequests(scope: $s, first: 50) { totalCount edges { node {
+  id household { id name } assignee { id } cadre { id name } } } } }"""
+ADMIN_DISPATCH = """mutation($id: ID!, $to: ID!) { dispatchService(id: $id, assigneeId: $to,
+  unitId: "g1") { assigneeId } }"""
+
+
+async def test_a_listing_reads_its_nodes_with_its_page_and_a_transition_is_one_write(
+    as_: Clients, city: City, store: GraphStore
+) -> None:
+    """On Neo4j the Cypher queries are counted: a page of requests with each one's household
+    and cadre is one query however many requests it has (their nodes come with the page), and
+    an admin's transition two (its facts, its write with the audit entry), in one transaction.
+    A dashboard sees the same page, the households masked."""
+    admin, organiser = as_(ADMIN), as_(ORGANISER_C1)
+    rids = [await _order(organiser, h) for h in ("h01", "h02", "h03")]
+    await organiser.ok(DISPATCH, {"id": rids[0], "to": "m1"})
+    await as_(cadre("m1")).ok(ACCEPT, {"id": rids[0]})
+    sent = getattr(store, "queries_sent", None)
+    dispatched = await admin.ok(ADMIN_DISPATCH, {"id": rids[1], "to": "m2"})
+    if sent is not None:
+        assert store.queries_sent - sent == 2  # type: ignore[attr-defined]
+    assert dispatched["dispatchService"]["assigneeId"] == "m2"
+    for reader, sees in ((admin, True), (as_(DASHBOARD_C1), False)):
+        sent = getattr(store, "queries_sent", None)
+        page = (await reader.ok(LISTING, {"s": "g1"}))["serviceRequests"]
+        if sent is not None and reader is admin:
+            assert store.queries_sent - sent == 1  # type: ignore[attr-defined]
+        nodes = {e["node"]["id"]: e["node"] for e in page["edges"]}
+        assert page["totalCount"] == 3 and set(nodes) == set(rids)
+        assert nodes[rids[0]]["household"]["id"] == "h01"
+        assert nodes[rids[0]]["cadre"] == {"id": "m1", "name": "王芳"}
+        assert nodes[rids[0]]["assignee"] == {"id": "m1"}
+        assert nodes[rids[1]]["assignee"] == {"id": "m2"} and nodes[rids[1]]["cadre"] is None
+        assert nodes[rids[2]]["assignee"] is None
+        assert (nodes[rids[0]]["household"]["name"] == "张伟") is sees

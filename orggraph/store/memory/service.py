@@ -34,12 +34,13 @@ from orggraph.store.memory.journal import JsonObject
 from orggraph.store.memory.service_book import request_row, step_row
 from orggraph.store.memory.state import GraphState, Survey
 from orggraph.store.service_gaps import ServiceGaps
+from orggraph.store.service_pages import ServicePages
 from orggraph.store.values import DEFAULT_PAGE_SIZE, AuditOf, Transition, clamp_page_size
 
 _ASSIGNEE_KINDS = {NodeKind.MEMBER: AssigneeKind.MEMBER, NodeKind.WORK_UNIT: AssigneeKind.WORK_UNIT}
 
 
-class MemoryServiceDesk(ServiceGaps):
+class MemoryServiceDesk(ServiceGaps, ServicePages):
     """Mixed into `MemoryStore`, whose state, journal and surveys it uses."""
 
     _state: GraphState

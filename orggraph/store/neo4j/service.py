@@ -18,7 +18,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from orggraph.domain.audit import AuditEntry
-from orggraph.domain.entities import Page, Unit
+from orggraph.domain.entities import Node, Page, Unit
 from orggraph.domain.errors import DuplicateIdError, UnknownIdError
 from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
@@ -42,8 +42,16 @@ from orggraph.domain.service import (
 from orggraph.store.cursors import parse_id_cursor
 from orggraph.store.neo4j import records
 from orggraph.store.neo4j.connection import Connection
+from orggraph.store.neo4j.offers import offer_from
 from orggraph.store.service_gaps import ServiceGaps
-from orggraph.store.values import DEFAULT_PAGE_SIZE, AuditOf, Transition, clamp_page_size
+from orggraph.store.service_pages import named_ids
+from orggraph.store.values import (
+    DEFAULT_PAGE_SIZE,
+    AuditOf,
+    ServicePage,
+    Transition,
+    clamp_page_size,
+)
 
 Props = Mapping[str, Any]
 
@@ -91,6 +99,7 @@ class Neo4jServiceDesk(ServiceGaps):
             member_id=command.member_id,
             unit_id=command.unit_id,
             points_id=points_id if command.action is ServiceAction.VERIFY else None,
+            offer_id=command.offer_id,
         )
         if found["request"] is None:
             raise UnknownIdError([command.request_id], "service request")
@@ -100,11 +109,14 @@ class Neo4jServiceDesk(ServiceGaps):
             raise UnknownIdError([command.member_id], "member")
         if command.unit_id is not None and not found["unit_found"]:
             raise UnknownIdError([command.unit_id], "unit")
+        if command.offer_id is not None and found["offer"] is None:
+            raise UnknownIdError([command.offer_id], "service offer")
         request = request_from(found["request"])
         facts = Facts(
             tuple(_unit(u) for u in found["ancestors"]),
             AssigneeKind(found["assignee_kind"]) if found["assignee_kind"] else None,
             found["member_work_unit"],
+            offer_from(found["offer"]) if found["offer"] is not None else None,
         )
         moved, step = advance(request, command, facts)
         points = None
@@ -142,6 +154,7 @@ class Neo4jServiceDesk(ServiceGaps):
         member_id: str | None = None,
         unit_id: str | None = None,
         points_id: str | None = None,
+        offer_id: str | None = None,
     ) -> Props:
         rows = await self.db.run(
             tx,
@@ -152,6 +165,7 @@ class Neo4jServiceDesk(ServiceGaps):
             member_id=member_id,
             unit_id=unit_id,
             points_id=points_id,
+            offer_id=offer_id,
         )
         found: Props = rows[0]
         return found
@@ -183,6 +197,34 @@ class Neo4jServiceDesk(ServiceGaps):
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Page[ServiceRequest]:
+        page, _ = await self._listing(scope_id, keep, policy, today, first, after, False)
+        return page
+
+    async def service_page(
+        self,
+        scope_id: str | None,
+        keep: ServiceFilter,
+        policy: Policy,
+        today: date,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> ServicePage:
+        """The page and its nodes in one query (`service_requests.cypher`, `$with_nodes`)."""
+        page, found = await self._listing(scope_id, keep, policy, today, first, after, True)
+        nodes: dict[str, Node | None] = dict.fromkeys(named_ids(page.items))
+        nodes.update((props["id"], records.node_from(props)) for props in found)
+        return ServicePage(page, nodes)
+
+    async def _listing(
+        self,
+        scope_id: str | None,
+        keep: ServiceFilter,
+        policy: Policy,
+        today: date,
+        first: int,
+        after: str | None,
+        with_nodes: bool,
+    ) -> tuple[Page[ServiceRequest], list[Props]]:
         rows = await self.db.query(
             "service_requests",
             scope_id=scope_id,
@@ -196,14 +238,16 @@ class Neo4jServiceDesk(ServiceGaps):
             stage_of={state.value: stage.value for state, stage in STAGE_OF.items()},
             after=parse_id_cursor(after, "service requests") if after is not None else None,
             first=clamp_page_size(first),
+            with_nodes=with_nodes,
         )
         row = rows[0]
         if not row["scope_found"]:
             raise UnknownIdError([str(scope_id)], "unit or household")
         items = [request_from(props) for props in row["page"]]
-        return Page(
+        page = Page(
             items, bool(row["has_next"]), int(row["total"]), items[-1].id if items else after
         )
+        return page, row["nodes"]
 
 
 def _limits(policy: Policy) -> dict[str, dict[str, int]]:
@@ -242,6 +286,7 @@ def _request_props(r: ServiceRequest) -> dict[str, Any]:
         "cadre_id": r.cadre_id,
         "dispatched_by": r.dispatched_by,
         "steps": r.steps,
+        "offer_id": r.offer_id,
     }
 
 
@@ -259,6 +304,7 @@ def _step_props(s: ServiceStep) -> dict[str, Any]:
         "assignee_kind": _enum_value(s.assignee_kind),
         "member_id": s.member_id,
         "points": s.points,
+        "offer_id": s.offer_id,
     }
 
 
@@ -278,6 +324,7 @@ def request_from(props: Props) -> ServiceRequest:
         cadre_id=props.get("cadre_id"),
         dispatched_by=props.get("dispatched_by"),
         steps=int(props["steps"]),
+        offer_id=props.get("offer_id"),
     )
 
 
@@ -298,4 +345,5 @@ def step_from(props: Props) -> ServiceStep:
         assignee_kind=AssigneeKind(kind) if kind is not None else None,
         member_id=props.get("member_id"),
         points=int(props.get("points") or 0),
+        offer_id=props.get("offer_id"),
     )
