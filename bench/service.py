@@ -4,8 +4,9 @@ Loads the generated Qianjiang city into the store, starts `orggraph serve` on it
 requests for one community's households through the API, and from this process (httpx, a real
 socket) times:
 - a transition mutation (`dispatchService`, ordered -> dispatched) against, on Neo4j, one
-  hand-written Cypher write doing the same (check the state, set it, link the cadre, add the
-  step) on as many other requests;
+  hand-written Cypher write doing the same (raise the data version, check the state and the
+  dispatching unit, set it, link the cadre, add the step and the audit entry) on as many
+  other requests;
 - the community's open requests, first 50 with each one's household and cadre, against the
   same page as one hand-written query.
 Prints p50 and p99 in milliseconds and the ratio of the p50s.
@@ -39,16 +40,37 @@ OPEN = """query($s: ID) { serviceRequests(scope: $s, first: 50, filter: {states:
   household { id name } cadre { id name } assignee { id } } } } }"""
 
 RAW_DISPATCH = """
+MERGE (version:DataVersion {id: 'orggraph'})
+  ON MATCH SET version.version = version.version + 1
+WITH version
 MATCH (r:ServiceRequest {id: $id}) WHERE r.state IN ['ordered', 'declined', 'reopened']
+MATCH (:Entity {id: 'S01-C01'})-[:HAS_CHILD*0..2]->(:BuildingGroup)-[:HAS_CHILD]->
+      (:Household {id: r.household_id})
 MATCH (m:Member {id: $m})
 SET r.state = 'dispatched', r.since = datetime(), r.assignee_id = m.id,
     r.assignee_kind = 'member', r.dispatched_by = 'S01-C01', r.steps = r.steps + 1
 CREATE (r)-[:DISPATCHED_TO]->(m)
 CREATE (r)-[:HAS_STEP]->(:ServiceStep {request_id: r.id, seq: r.steps, action: 'dispatch',
-  from_state: 'ordered', to_state: 'dispatched', by: 'bench', at: datetime(),
+  from_state: 'ordered', to_state: 'dispatched', by: 'bench', at: datetime(), reason: '',
   unit_id: 'S01-C01', assignee_id: m.id, assignee_kind: 'member', points: 0})
+CREATE (:AuditEntry {id: randomUUID(), at: datetime(), subject: 'bench', role: 'admin',
+  action: 'dispatch_service', target_ids: [r.id, r.household_id], arguments: $arguments,
+  before: $before, after: $after})
 RETURN r.state
 """
+"""The same work as the API's dispatch, as one query: the data version raised (caches go
+stale), the request's state checked, the dispatching unit checked to be at or above the
+household's building group, the assignee a cadre, the request moved, the step and the audit
+entry (with JSON of the same size as the API's) written."""
+AUDIT_JSON = (
+    '{"last_step": {"action": "order", "assignee_id": null, "assignee_kind": null, "at": '
+    '"2026-01-01T00:00:00+00:00", "by": "bench", "from_state": null, "member_id": null, '
+    '"points": 0, "reason": "", "request_id": "SR-x", "seq": 1, "to_state": "ordered", '
+    '"unit_id": null}, "request": {"assignee_id": null, "assignee_kind": null, "cadre_id": '
+    'null, "dispatched_by": null, "household_id": "S01-C01-B01-G01-H001", "id": "SR-x", '
+    '"kind": "wish", "recorded_at": "2026-01-01T00:00:00+00:00", "recorded_by": "bench", '
+    '"since": "2026-01-01T00:00:00+00:00", "state": "ordered", "steps": 1, "text": "楼道灯坏了"}}'
+)
 
 RAW_OPEN = """
 MATCH (:CommunityCommittee {id: $s})-[:HAS_CHILD*3]->(h:Household)-[:REQUESTED]->(r)
@@ -103,7 +125,16 @@ async def _bench(args: argparse.Namespace, port: int) -> None:
         try:
             for request_id in raw_ids:
                 started = time.perf_counter()
-                await driver.execute_query(RAW_DISPATCH, {"id": request_id, "m": cadre})
+                await driver.execute_query(
+                    RAW_DISPATCH,
+                    {
+                        "id": request_id,
+                        "m": cadre,
+                        "arguments": AUDIT_JSON[:300],
+                        "before": AUDIT_JSON,
+                        "after": AUDIT_JSON,
+                    },
+                )
                 raw_writes.append(time.perf_counter() - started)
             for _ in range(args.requests):
                 started = time.perf_counter()

@@ -6,7 +6,8 @@
 // $work_unit_id, $overdue (bool; each may be null), $today (ISO date), $limits (map kind ->
 // map stage -> days), $stage_of (map state -> stage), $after (last id of the previous page
 // or null), $first, $with_nodes (bool: also the nodes the page's requests name).
-// Returns one row: scope_found, total, has_next, page (list of request maps), nodes (with
+// Returns one row: scope_found, total, has_next, page (list of request maps, times as ISO
+// text: decoding a driver DateTime costs more than the query's row), nodes (with
 // $with_nodes, each household, assignee and cadre of the page, as get_nodes answers them;
 // else empty): what a listing shows beside each request, without a read of its own.
 // In Neo4j Browser: :param scope_id => 'c1', states => ['ordered'], kinds => [], ...
@@ -21,16 +22,19 @@ CALL () {
   MATCH (:Entity {id: scope_id})-[:HAS_CHILD*0..4]->(:Household)-[:REQUESTED]->(request)
   RETURN request
 }
-WITH request, $stage_of[request.state] AS stage,
-     duration.inDays(date(request.since), date($today)).days AS waiting
-WITH request, stage IS NOT NULL AND waiting > $limits[request.kind][stage] AS late
+WITH request
 WHERE (size($states) = 0 OR request.state IN $states)
   AND (size($kinds) = 0 OR request.kind IN $kinds)
   AND ($cadre_id IS NULL OR request.cadre_id = $cadre_id
        OR (request.assignee_kind = 'member' AND request.assignee_id = $cadre_id))
   AND ($work_unit_id IS NULL
        OR (request.assignee_kind = 'work_unit' AND request.assignee_id = $work_unit_id))
-  AND ($overdue IS NULL OR late = $overdue)
+  AND ($overdue IS NULL
+       OR CASE
+            WHEN $stage_of[request.state] IS NULL THEN false
+            ELSE duration.inDays(date(request.since), date($today)).days
+                 > $limits[request.kind][$stage_of[request.state]]
+          END = $overdue)
 WITH request
 ORDER BY request.id
 WITH collect(request) AS kept
@@ -41,7 +45,8 @@ RETURN $scope_id IS NULL
          AS scope_found,
        size(kept) AS total,
        size(rest) > $first AS has_next,
-       [r IN shown | r {.*}] AS page,
+       [r IN shown | r {.*, recorded_at: toString(r.recorded_at), since: toString(r.since)}]
+         AS page,
        CASE WHEN $with_nodes THEN COLLECT {
          UNWIND shown AS r
          UNWIND [r.household_id, r.assignee_id, r.cadre_id] AS id

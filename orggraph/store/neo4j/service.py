@@ -255,7 +255,10 @@ def _unit(props: Props) -> Unit:
 
 
 def _native(value: Any) -> datetime:
-    """A Neo4j DateTime as a Python datetime (with its time zone)."""
+    """A Neo4j DateTime, or the ISO text a listing answers instead, as a Python datetime
+    (with its time zone)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
     native: datetime = value.to_native()
     return native
 
