@@ -7,10 +7,12 @@ from orggraph.domain.errors import ForbiddenError
 
 
 def require_writer(principal: Principal) -> None:
-    """Dashboards only read; a cadre moves only the service requests it holds."""
+    """Dashboards only read; a cadre moves only the service requests it holds (and keeps its
+    own offers, `orggraph.access.supply`)."""
     if principal.role is Role.CADRE:
         raise ForbiddenError(
-            "role cadre may only accept, decline and complete the service requests it holds"
+            "role cadre may only accept, decline and complete the service requests it holds, "
+            "and record and withdraw its own offers"
         )
     if not principal.role.can_write:
         raise ForbiddenError(f"role {principal.role.value} may not change anything")

@@ -10,7 +10,8 @@ single writes and the audit log. The rules:
   inside the scope.
 - `dashboard` callers only read, and see personal fields masked (`masking`); writing is
   ForbiddenError (`permissions`). Every single write that succeeds is audited (`audit`).
-- The service loop's requests follow their households (`orggraph.access.service`); a
+- The service loop's requests follow their households (`orggraph.access.service`), its offers
+  the places they serve (`orggraph.access.supply`); a
   `cadre` token sees itself and the households it serves (`orggraph.access.cadre_view`).
 """
 
@@ -26,6 +27,7 @@ from orggraph.access.audit import AuditRecorder
 from orggraph.access.cadre_view import CadreVisibility
 from orggraph.access.masking import mask_coverage, mask_gap, mask_node
 from orggraph.access.service import ScopedServiceDesk
+from orggraph.access.supply import ScopedSupplyDesk
 from orggraph.access.visibility import Visibility
 from orggraph.auth.tokens import Principal, Role
 from orggraph.domain.audit import AuditEntry
@@ -65,7 +67,7 @@ NO_OWN_UNIT = (
 )
 
 
-class ScopedStore(ScopedServiceDesk, SingleReads):
+class ScopedStore(ScopedSupplyDesk, ScopedServiceDesk, SingleReads):
     """The store as one principal may see and change it."""
 
     def __init__(self, inner: GraphStore, principal: Principal) -> None:

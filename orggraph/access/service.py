@@ -15,7 +15,7 @@ The subject of the token is who recorded each step, whatever the caller says.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,7 @@ from orggraph.domain.service import (
     ServiceRequest,
     ServiceStep,
 )
+from orggraph.domain.supply import ServiceOffer
 from orggraph.store.protocols import GraphStore
 from orggraph.store.values import DEFAULT_PAGE_SIZE, ServicePage
 
@@ -62,6 +63,8 @@ class ScopedServiceDesk:
     visibility: Visibility
     _recorder: AuditRecorder
     _sees_personal_data: bool
+    service_offers_many: Callable[[Sequence[str]], Awaitable[list[ServiceOffer | None]]]
+    """The offers the caller may see (`orggraph.access.supply`)."""
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -193,7 +196,7 @@ class ScopedServiceDesk:
 
     async def _as_caller(self, command: ServiceCommand) -> ServiceCommand:
         """The command as this caller may give it: their subject; a cadre as themselves; a
-        unit of theirs; an assignee they can see."""
+        unit of theirs; an assignee and an offer they can see."""
         principal = self.principal
         command = dataclasses.replace(command, by=principal.subject)
         if command.action in CADRE_ACTIONS:
@@ -208,6 +211,10 @@ class ScopedServiceDesk:
             await self.visibility.require_visible(command.unit_id)
         if command.assignee_id is not None:
             await self.visibility.require_visible(command.assignee_id)
+        if command.offer_id is not None:
+            (offer,) = await self.service_offers_many([command.offer_id])
+            if offer is None:
+                raise UnknownIdError([command.offer_id], "service offer")
         if command.member_id is not None:
             raise ForbiddenError(f"{command.action.value} takes no acting cadre")
         return command

@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 from orggraph.domain.cadres import CoverRecord, Roster, RosterRequest
 from orggraph.domain.entities import Counts, Coverage, Household, Node, Page, PointsEntry, Unit
 from orggraph.domain.service import ServiceRequest, ServiceStep
+from orggraph.domain.supply import ServiceOffer
 from orggraph.store.protocols import OrgView
 from orggraph.store.values import ChildrenRequest, SubtreeRequest
 
@@ -46,6 +47,7 @@ class Loaders:
     member_history: DataLoader[str, list[CoverRecord]]
     service_steps: DataLoader[str, list[ServiceStep]]
     service_request: DataLoader[str, ServiceRequest | None]
+    service_offer: DataLoader[str, ServiceOffer | None]
 
 
 def make_loaders(store: OrgView) -> Loaders:
@@ -107,6 +109,9 @@ def make_loaders(store: OrgView) -> Loaders:
     async def load_service_requests(ids: list[str]) -> Sequence[ServiceRequest | None]:
         return await store.service_requests_many(ids)
 
+    async def load_service_offers(ids: list[str]) -> Sequence[ServiceOffer | None]:
+        return await store.service_offers_many(ids)
+
     loaders = Loaders(
         node=DataLoader(load_nodes),
         ancestors=DataLoader(load_ancestors),
@@ -121,5 +126,6 @@ def make_loaders(store: OrgView) -> Loaders:
         member_history=DataLoader(load_member_history),
         service_steps=DataLoader(load_service_steps),
         service_request=DataLoader(load_service_requests),
+        service_offer=DataLoader(load_service_offers),
     )
     return loaders

@@ -10,6 +10,7 @@ import strawberry
 
 from orggraph.api.context import Info
 from orggraph.api.service_roots import ServiceMutation
+from orggraph.api.supply_roots import SupplyMutation
 from orggraph.api.types import (
     AssignmentMode,
     Household,
@@ -93,7 +94,7 @@ IdArg = Annotated[strawberry.ID, strawberry.argument(description="Id of the unit
 
 
 @strawberry.type
-class Mutation(ServiceMutation):
+class Mutation(ServiceMutation, SupplyMutation):
     @strawberry.mutation(description="Add a street, community, branch or building group.")
     async def create_unit(self, info: Info, input: CreateUnitInput) -> OrgNode:
         unit = entities.Unit(

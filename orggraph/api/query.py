@@ -24,6 +24,7 @@ from orggraph.api.prefetch import (
     selects,
 )
 from orggraph.api.service_roots import ServiceQuery
+from orggraph.api.supply_roots import SupplyQuery
 from orggraph.api.types import (
     Counts,
     Household,
@@ -113,7 +114,7 @@ class WorkUnitConnection:
 
 
 @strawberry.type
-class Query(ServiceQuery):
+class Query(ServiceQuery, SupplyQuery):
     @strawberry.field(description="The orggraph version serving this API.")
     def version(self) -> str:
         return __version__

@@ -142,6 +142,7 @@ async def _advance(
     unit_id: strawberry.ID | None = None,
     assignee_id: strawberry.ID | None = None,
     member_id: strawberry.ID | None = None,
+    offer_id: strawberry.ID | None = None,
 ) -> ServiceRequest:
     points = 0
     if action is ServiceAction.VERIFY:
@@ -160,6 +161,7 @@ async def _advance(
             assignee_id=str(assignee_id) if assignee_id is not None else None,
             member_id=str(member_id) if member_id is not None else None,
             points=points,
+            offer_id=str(offer_id) if offer_id is not None else None,
         )
     )
     return ServiceRequest.of(moved)
@@ -182,7 +184,8 @@ class ServiceMutation:
 
     @strawberry.mutation(
         description="Dispatch a request to a cadre or a work unit (派单), from a unit at or "
-        "above the household's building group."
+        "above the household's building group, optionally matched to one of the assignee's "
+        "open offers (供给) serving the household's place."
     )
     async def dispatch_service(
         self,
@@ -193,9 +196,22 @@ class ServiceMutation:
         ],
         unit_id: UnitArg = None,
         reason: Reason = "",
+        offer_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="An open offer of the assignee serving the household's place, "
+                "available today, that the dispatch uses."
+            ),
+        ] = None,
     ) -> ServiceRequest:
         return await _advance(
-            info, id, ServiceAction.DISPATCH, reason, unit_id=unit_id, assignee_id=assignee_id
+            info,
+            id,
+            ServiceAction.DISPATCH,
+            reason,
+            unit_id=unit_id,
+            assignee_id=assignee_id,
+            offer_id=offer_id,
         )
 
     @strawberry.mutation(description="Accept a request dispatched to you (接单).")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -16,6 +17,11 @@ from orggraph.api.eager import loaded_or_later
 from orggraph.api.types import Household, Member, Node, OrgNode, PageInfo, any_node, household_of
 from orggraph.domain import entities, service
 from orggraph.domain.service import ServiceFilter, days_waiting, overdue_stage
+
+if TYPE_CHECKING:
+    from orggraph.api.supply_types import ServiceOffer
+
+LazyOffer = Annotated["ServiceOffer", strawberry.lazy("orggraph.api.supply_types")]
 
 
 @strawberry.enum(description="What a resident asks for (三(三)4).")
@@ -156,6 +162,19 @@ class ServiceStep:
     def cadre(self, info: Info) -> Member | None:
         return _member(info, self.value.member_id)
 
+    @strawberry.field(description="The supply offer a dispatch used (null: none, or not yours).")
+    async def offer(self, info: Info) -> LazyOffer | None:
+        return await _offer(info, self.value.offer_id)
+
+
+async def _offer(info: Info, offer_id: str | None) -> ServiceOffer | None:
+    from orggraph.api.supply_types import ServiceOffer
+
+    if offer_id is None:
+        return None
+    found = await info.context.loaders.service_offer.load(offer_id)
+    return ServiceOffer.of(found) if found is not None else None
+
 
 def _assignee(info: Info, node_id: str | None) -> Node | None:
     if node_id is None:
@@ -220,6 +239,13 @@ class ServiceRequest:
     @strawberry.field(description="The unit that dispatched it.")
     async def dispatched_by(self, info: Info) -> OrgNode | None:
         return await _org_node(info, self.value.dispatched_by)
+
+    @strawberry.field(
+        description="The supply offer its dispatch is matched to (null: none, once declined or "
+        "reopened, or not yours)."
+    )
+    async def offer(self, info: Info) -> LazyOffer | None:
+        return await _offer(info, self.value.offer_id)
 
     @strawberry.field(description="Whole days (UTC) it has waited in its state.")
     def days_waiting(self) -> int:

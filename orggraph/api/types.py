@@ -29,12 +29,17 @@ if TYPE_CHECKING:
         RosterConnection,
         RosterFigures,
     )
+    from orggraph.api.supply_types import ServiceOfferConnection
 
 _CADRES = "orggraph.api.cadre_types"
 RosterOf = Annotated["RosterConnection", strawberry.lazy(_CADRES)]
 LazyCadreFilter = Annotated["CadreFilter", strawberry.lazy(_CADRES)]
 LazyRosterFigures = Annotated["RosterFigures", strawberry.lazy(_CADRES)]
 LazyCoverRecord = Annotated["CoverRecord", strawberry.lazy(_CADRES)]
+OffersOf = Annotated["ServiceOfferConnection", strawberry.lazy("orggraph.api.supply_types")]
+OpenOffersOnly = Annotated[
+    bool, strawberry.argument(description="Leave withdrawn offers out (default: true).")
+]
 _FILTER = "Which cadres to list (default: all)."
 PointsYearArg = Annotated[
     int | None,
@@ -298,6 +303,28 @@ class WorkUnit(Node):
         assert roster.figures is not None  # asked for with_figures
         return RosterFigures.of(roster.figures)
 
+    @strawberry.field(
+        description="What it offers (供给清单) serving places in your scope, by offer id."
+    )
+    async def offers(
+        self,
+        info: Info,
+        open_only: OpenOffersOnly = True,
+        first: PageFirst = DEFAULT_PAGE_SIZE,
+        after: PageAfter = None,
+    ) -> OffersOf:
+        return await _offers_of(info, str(self.id), open_only, first, after)
+
+
+async def _offers_of(
+    info: Info, offered_by: str, open_only: bool, first: int, after: str | None
+) -> ServiceOfferConnection:
+    from orggraph.api.supply_roots import offers_page
+    from orggraph.domain.supply import OfferFilter
+
+    keep = OfferFilter(offered_by=offered_by, open_only=open_only)
+    return await offers_page(info, None, keep, first, after)
+
 
 @strawberry.type(description="A registered cadre (双报到党员干部).")
 class Member(Node):
@@ -332,6 +359,18 @@ class Member(Node):
         found = await info.context.loaders.node.load(self.community_id)
         node = org_node(found) if found is not None else None
         return node if isinstance(node, CommunityCommittee) else None
+
+    @strawberry.field(
+        description="What this cadre offers (供给清单) serving places in your scope, by offer id."
+    )
+    async def offers(
+        self,
+        info: Info,
+        open_only: OpenOffersOnly = True,
+        first: PageFirst = DEFAULT_PAGE_SIZE,
+        after: PageAfter = None,
+    ) -> OffersOf:
+        return await _offers_of(info, str(self.id), open_only, first, after)
 
     @strawberry.field(description="The households this cadre covers (包联户), by household id.")
     async def households(self, info: Info) -> list[MemberHousehold]:

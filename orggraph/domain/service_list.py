@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 from itertools import pairwise
 
 from orggraph.domain.errors import InvalidValueError
@@ -80,3 +80,45 @@ def served(request: ServiceRequest, steps: Sequence[ServiceStep]) -> Served:
     verify = max(steps, key=lambda s: s.seq)
     work_unit = request.assignee_id if request.assignee_kind is AssigneeKind.WORK_UNIT else None
     return Served(request, request.cadre_id, work_unit, verify.points, time)
+
+
+@dataclass(frozen=True)
+class ServiceListFilter:
+    """Which verified requests the service list keeps (None fields: no bound)."""
+
+    verified_from: date | None = None
+    """The first day (UTC) of verification kept."""
+    verified_until: date | None = None
+    """The last day (UTC) of verification kept."""
+    cadre_id: str | None = None
+    """Only those this cadre accepted and did."""
+    work_unit_id: str | None = None
+    """Only those dispatched to this work unit."""
+
+    def __post_init__(self) -> None:
+        start, end = self.verified_from, self.verified_until
+        if start is not None and end is not None and end < start:
+            raise InvalidValueError(
+                f"the service list's until ({end.isoformat()}) is before its from "
+                f"({start.isoformat()})"
+            )
+
+    def keeps(self, request: ServiceRequest) -> bool:
+        if request.state is not ServiceState.VERIFIED:
+            return False
+        day = verified_day(request)
+        if self.verified_from is not None and day < self.verified_from:
+            return False
+        if self.verified_until is not None and day > self.verified_until:
+            return False
+        if self.cadre_id is not None and request.cadre_id != self.cadre_id:
+            return False
+        return self.work_unit_id is None or (
+            request.assignee_kind is AssigneeKind.WORK_UNIT
+            and request.assignee_id == self.work_unit_id
+        )
+
+
+def verified_day(request: ServiceRequest) -> date:
+    """The day (UTC) a verified request was verified: it entered VERIFIED then."""
+    return request.entered.astimezone(UTC).date()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from orggraph.domain.audit import AuditEntry
@@ -49,6 +49,8 @@ from orggraph.domain.levels import Level
 from orggraph.domain.policy import Policy
 from orggraph.domain.service import ServiceCommand, ServiceFilter, ServiceRequest, ServiceStep
 from orggraph.domain.service_history import ServiceHistory
+from orggraph.domain.service_list import ServiceListFilter
+from orggraph.domain.supply import OfferFilter, ServiceOffer
 from orggraph.store.values import (
     DEFAULT_PAGE_SIZE,
     AuditOf,
@@ -537,6 +539,57 @@ class ServiceDesk(Protocol):
         ...
 
 
+class SupplyDesk(Protocol):
+    """The supply list (供给清单: offers, `orggraph.domain.supply`) and the service list (服务清单:
+    verified requests, `orggraph.domain.service_list`) of 三(三)4.
+
+    Offer ids are their own namespace (like requests'). An offer serves a place in a scope
+    when it serves the whole city, a unit at or below the scope, or a unit above it.
+    """
+
+    async def record_offer(self, offer: ServiceOffer) -> ServiceOffer:
+        """Record a new offer as given. UnknownIdError for an offerer that is not a cadre or
+        work unit as `offered_by_kind` says, or a place that is not a unit; DuplicateIdError
+        for an offer id already taken (of two concurrent calls with one id, one wins)."""
+        ...
+
+    async def withdraw_offer(
+        self, offer_id: str, by: str, at: datetime, reason: str = ""
+    ) -> ServiceOffer:
+        """Withdraw an offer (`orggraph.domain.supply.withdraw`). UnknownIdError for an
+        unknown offer, OfferWithdrawnError for one already withdrawn. Checked and written one
+        after another with a dispatch using the offer: the dispatch sees it open or withdrawn."""
+        ...
+
+    async def service_offers_many(self, offer_ids: Sequence[str]) -> list[ServiceOffer | None]:
+        """Each offer as it stands; None for an unknown id."""
+        ...
+
+    async def service_offers(
+        self,
+        scope_id: str | None,
+        keep: OfferFilter,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ServiceOffer]:
+        """The offers serving a place in a unit's scope (or a household's; every offer for
+        None) that `keep.keeps`, by id; the cursor is the last id. UnknownIdError for an
+        unknown scope."""
+        ...
+
+    async def service_list(
+        self,
+        scope_id: str | None,
+        keep: ServiceListFilter,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[ServiceRequest]:
+        """The verified requests of households at or below a unit (or of one household; the
+        city's for None, removed households' included) that `keep.keeps`, by id; the cursor
+        is the last id. UnknownIdError for an unknown scope."""
+        ...
+
+
 class ServiceBulk(Protocol):
     """Service requests with their timelines in bulk: what a ledger import writes."""
 
@@ -555,7 +608,7 @@ class ServiceBulk(Protocol):
         ...
 
 
-class OrgView(GraphReader, GraphWriter, AuditLog, ServiceDesk, Protocol):
+class OrgView(GraphReader, GraphWriter, AuditLog, ServiceDesk, SupplyDesk, Protocol):
     """What the API and the reports call: a caller's scoped view offers exactly this."""
 
     name: str

@@ -4,10 +4,10 @@
 // A verification's points become a PointsEntry of that cadre (EARNED), the request its reason;
 // the audit entry of the transition is kept in the same transaction.
 // Parameters: $request {id, household_id, kind, text, recorded_by, recorded_at, state, since,
-// assignee_id, assignee_kind, cadre_id, dispatched_by, steps} (times as ISO text), $step {seq,
-// action, from_state, to_state, by, at, reason, unit_id, assignee_id, assignee_kind,
-// member_id, points}, $points ({id, member_id, day, points, reason} or null), $audit (the
-// transition's audit entry, as record_audit takes it, or null).
+// assignee_id, assignee_kind, cadre_id, dispatched_by, steps, offer_id} (times as ISO text),
+// $step {seq, action, from_state, to_state, by, at, reason, unit_id, assignee_id,
+// assignee_kind, member_id, points, offer_id}, $points ({id, member_id, day, points, reason}
+// or null), $audit (the transition's audit entry, as record_audit takes it, or null).
 // Returns the request's id.
 MERGE (request:ServiceRequest {id: $request.id})
 SET request.household_id = $request.household_id,
@@ -21,7 +21,8 @@ SET request.household_id = $request.household_id,
     request.assignee_kind = $request.assignee_kind,
     request.cadre_id = $request.cadre_id,
     request.dispatched_by = $request.dispatched_by,
-    request.steps = $request.steps
+    request.steps = $request.steps,
+    request.offer_id = $request.offer_id
 WITH request
 CALL (request) {
   WITH request
@@ -67,6 +68,6 @@ CREATE (request)-[:HAS_STEP]->(:ServiceStep {
   request_id: request.id, seq: $step.seq, action: $step.action, from_state: $step.from_state,
   to_state: $step.to_state, by: $step.by, at: datetime($step.at), reason: $step.reason,
   unit_id: $step.unit_id, assignee_id: $step.assignee_id, assignee_kind: $step.assignee_kind,
-  member_id: $step.member_id, points: $step.points
+  member_id: $step.member_id, points: $step.points, offer_id: $step.offer_id
 })
 RETURN request.id AS id

@@ -159,6 +159,25 @@ QUERY_ROWS: dict[str, QueryRow] = {
         echoes=False,
         unknown_as_admin=False,
     ),
+    "serviceOffers": QueryRow(
+        "query($id: ID) { serviceOffers(scope: $id, first: 500) { totalCount edges { node { "
+        "id kind text state offeredById serves { __typename id name } } } } }",
+        ("unit",),
+        scoped=True,
+        echoes=False,
+    ),
+    "serviceOffer": QueryRow(
+        "query($id: ID!) { serviceOffer(id: $id) { id text } }",
+        ("household", "unit"),
+        echoes=False,
+    ),
+    "serviceList": QueryRow(
+        "query($id: ID) { serviceList(scope: $id, first: 500) { totalCount edges { node { "
+        f"request {{ {SERVICE_FIELDS} }} totalHours cadre {{ id name }} }} }} }} }}",
+        ("unit",),
+        scoped=True,
+        echoes=False,
+    ),
     "workUnitRequests": QueryRow(
         "query($id: ID!) { workUnitRequests(workUnit: $id, openOnly: false, first: 500) { "
         f"totalCount edges {{ node {{ {SERVICE_FIELDS} }} }} }} }}",
@@ -166,6 +185,10 @@ QUERY_ROWS: dict[str, QueryRow] = {
         echoes=False,
     ),
 }
+
+
+CADRES_OWN = ("serviceRequests", "serviceOffers", "serviceList")
+"""Listings whose null scope is, for a cadre token, its own (requests, offers, services)."""
 
 
 def test_every_query_field_and_mutation_has_a_row() -> None:
@@ -242,7 +265,7 @@ async def test_query_field(client_for: Clients, city: City, name: str, role: str
     assert asked
     if row.scoped and principal.member_id is not None:
         own = await caller.post(row.doc, {"id": None})
-        if name == "serviceRequests":  # a cadre's own requests, across the city
+        if name in CADRES_OWN:  # a cadre's own requests, offers or services, across the city
             everyone = await admin.post(row.doc, {"id": None})
             assert own == {"data": sight.expect(_data(everyone))}, f"{name} as {role}"
         else:
@@ -303,7 +326,8 @@ def _says_something(name: str, node_id: str, answer: dict[str, Any]) -> bool:
 
 READ_ONLY = {
     "dashboard": "role dashboard may not change anything",
-    "cadre": "role cadre may only accept, decline and complete the service requests it holds",
+    "cadre": "role cadre may only accept, decline and complete the service requests it holds, "
+    "and record and withdraw its own offers",
 }
 
 
@@ -320,9 +344,10 @@ class MutationRow:
     """The audit entry's target ids, as template fields."""
     fragments: bool = field(default=True)
     unknown_only: bool = False
-    """Rows that move a service request: the fixture holds none, so only an unknown request
-    is asked here (refused alike for every role, nothing changed, nothing audited); moving
-    real requests in and out of scope is tests/api's service tests' own."""
+    """Rows that move a service request or keep an offer: the fixture holds none, so only an
+    unknown request, offer or offerer is asked here (refused alike for every role, nothing
+    changed, nothing audited); moving real ones in and out of scope is tests/api's service and
+    supply tests' own."""
 
     def document(self, principal: Principal, node_id: str) -> str:
         text = Template(self.doc).substitute(target=node_id, **COMPANIONS[principal.scope_id])
@@ -477,6 +502,15 @@ MUTATION_ROWS |= {
         name: MutationRow(name, "request", doc, "", (), fragments=False, unknown_only=True)
         for name, doc in SERVICE_MOVES.items()
     },
+}
+SUPPLY_WRITES = {
+    "recordOffer": 'recordOffer(input: {kind: SKILL, text: "修水管", offeredBy: "$target", '
+    'serves: "$target"}) { id }',
+    "withdrawOffer": 'withdrawOffer(id: "$target", reason: "调岗") { id state }',
+}
+MUTATION_ROWS |= {
+    name: MutationRow(name, "offer", doc, "", (), fragments=False, unknown_only=True)
+    for name, doc in SUPPLY_WRITES.items()
 }
 
 NEW_IDS = ["gnew", "hnew", "mnew"]

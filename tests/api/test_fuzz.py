@@ -409,8 +409,9 @@ def test_generated_writes_are_audited_once_each_and_never_break(
     assert reached.share(role) >= REQUIRED_SHARE, reached.share(role)
     if ROLES[role].role.can_write:
         assert went >= 1, "no generated write went through"
-    else:
+    elif not ROLES[role].role.sees_personal_data:
         assert went == 0, "a dashboard's write went through"
+    # a cadre's writes may go through: it records and withdraws its own offers
 
 
 async def _audits(harness: Harness) -> int:

@@ -87,7 +87,8 @@ class MemoryServiceDesk(ServiceGaps, ServicePages):
         return moved
 
     def _facts(self, request: ServiceRequest, command: ServiceCommand) -> Facts:
-        """The household's units and what the command's ids name (UnknownIdError if nothing)."""
+        """The household's units and what the command's ids name, the offer a dispatch uses
+        included (UnknownIdError if nothing)."""
         state = self._state
         assignee_kind = None
         if command.assignee_id is not None:
@@ -101,7 +102,12 @@ class MemoryServiceDesk(ServiceGaps, ServicePages):
             work_unit = state.nodes[command.member_id]["work_unit"]
         if command.unit_id is not None:
             rules.require(command.unit_id, NodeKind.UNIT, state)
-        return Facts(self._units_above(request.household_id), assignee_kind, work_unit)
+        offer = None
+        if command.offer_id is not None:
+            offer = state.supply.offer(command.offer_id)
+            if offer is None:
+                raise UnknownIdError([command.offer_id], "service offer")
+        return Facts(self._units_above(request.household_id), assignee_kind, work_unit, offer)
 
     def _units_above(self, household_id: str) -> tuple[Unit, ...]:
         nodes = self._state.nodes

@@ -2,7 +2,8 @@
 
 Like the graph, the book changes only through its apply functions, which live writes, journal
 replay and snapshot restore all call. A request row is the request as it stands; its step rows
-are its timeline. Rows hold JSON values only (ISO times, enum values).
+are its timeline. Rows hold JSON values only (ISO times, enum values). The matched offer came
+last (index 13 of both rows): rows journaled before it have none.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def request_row(r: ServiceRequest) -> Row:
         r.cadre_id,
         r.dispatched_by,
         r.steps,
+        r.offer_id,
     ]
 
 
@@ -127,6 +129,7 @@ def request_from(row: Row) -> ServiceRequest:
         cadre_id=cadre,
         dispatched_by=dispatched_by,
         steps=steps,
+        offer_id=_offer_of(row),
     )
 
 
@@ -145,6 +148,7 @@ def step_row(s: ServiceStep) -> Row:
         _enum(s.assignee_kind),
         s.member_id,
         s.points,
+        s.offer_id,
     ]
 
 
@@ -165,4 +169,10 @@ def step_from(row: Row) -> ServiceStep:
         assignee_kind=AssigneeKind(kind) if kind is not None else None,
         member_id=member,
         points=points,
+        offer_id=_offer_of(row),
     )
+
+
+def _offer_of(row: Row) -> str | None:
+    offer_id: str | None = row[13] if len(row) > 13 else None
+    return offer_id

@@ -49,6 +49,7 @@ from orggraph.domain.levels import Level
 from orggraph.store.memory.journal import JournalCorruptError, JsonObject, Record
 from orggraph.store.memory.rollups import Rollups
 from orggraph.store.memory.service_book import ServiceBook
+from orggraph.store.memory.supply_book import SupplyBook
 
 Attrs = dict[str, Any]
 Row = list[Any]
@@ -143,6 +144,8 @@ class GraphState:
         """Both in id order, for paging newest first."""
         self.service = ServiceBook()
         """Service requests and their steps (三(三)4)."""
+        self.supply = SupplyBook()
+        """Supply offers (供给清单, 三(三)4)."""
         self._handlers: dict[str, Callable[[JsonObject], None]] = {
             "upsert_units": self._upsert_units,
             "upsert_households": self._upsert_households,
@@ -158,6 +161,7 @@ class GraphState:
             "record_history": self._record_history,
             "service_step": self._service_step,
             "service_load": self._service_load,
+            "service_offer": self._service_offer,
         }
 
     # -- lookups ---------------------------------------------------------------------------
@@ -477,8 +481,13 @@ class GraphState:
         for request, steps in args["rows"]:
             self.service.load(request, steps)
 
+    def _service_offer(self, args: JsonObject) -> None:
+        """An offer as it now stands (recorded or withdrawn)."""
+        self.supply.put(args["offer"])
+
     def _clear(self, args: JsonObject) -> None:
         self.service.clear()
+        self.supply.clear()
         self.graph.clear()
         self.streets.clear()
         self.points.clear()
@@ -529,6 +538,7 @@ class GraphState:
             "audit": map(self.audit.__getitem__, self.audit_ids),
             "service_requests": self.service.export_requests(),
             "service_steps": self.service.export_steps(),
+            "service_offers": self.supply.export(),
         }
 
     def _ids_of(self, kind: NodeKind) -> Iterator[str]:
@@ -545,3 +555,4 @@ class GraphState:
         self._keep_history(state.get("history", ()))  # snapshots before the history have none
         self._record_audit({"rows": state["audit"]})
         self.service.restore(state.get("service_requests", ()), state.get("service_steps", ()))
+        self.supply.restore(state.get("service_offers", ()))  # older snapshots have none

@@ -88,6 +88,7 @@ from orggraph.store.memory.state import (
     Survey,
     gc_paused,
 )
+from orggraph.store.memory.supply import MemorySupplyDesk
 from orggraph.store.rosters import roster_of
 from orggraph.store.single import SingleReads
 from orggraph.store.subtrees import read_subtrees
@@ -190,7 +191,7 @@ class _ReadCache:
         self._answers.clear()
 
 
-class MemoryStore(MemoryServiceDesk, MemoryServiceLoad, SingleReads):
+class MemoryStore(MemoryServiceDesk, MemorySupplyDesk, MemoryServiceLoad, SingleReads):
     """`GraphStore` on a networkx graph in this process, durable through a journal.
 
     No method suspends between checking a write and applying it, so calls from concurrent

@@ -42,6 +42,7 @@ from orggraph.domain.service import (
 from orggraph.store.cursors import parse_id_cursor
 from orggraph.store.neo4j import records
 from orggraph.store.neo4j.connection import Connection
+from orggraph.store.neo4j.offers import offer_from
 from orggraph.store.service_gaps import ServiceGaps
 from orggraph.store.service_pages import named_ids
 from orggraph.store.values import (
@@ -98,6 +99,7 @@ class Neo4jServiceDesk(ServiceGaps):
             member_id=command.member_id,
             unit_id=command.unit_id,
             points_id=points_id if command.action is ServiceAction.VERIFY else None,
+            offer_id=command.offer_id,
         )
         if found["request"] is None:
             raise UnknownIdError([command.request_id], "service request")
@@ -107,11 +109,14 @@ class Neo4jServiceDesk(ServiceGaps):
             raise UnknownIdError([command.member_id], "member")
         if command.unit_id is not None and not found["unit_found"]:
             raise UnknownIdError([command.unit_id], "unit")
+        if command.offer_id is not None and found["offer"] is None:
+            raise UnknownIdError([command.offer_id], "service offer")
         request = request_from(found["request"])
         facts = Facts(
             tuple(_unit(u) for u in found["ancestors"]),
             AssigneeKind(found["assignee_kind"]) if found["assignee_kind"] else None,
             found["member_work_unit"],
+            offer_from(found["offer"]) if found["offer"] is not None else None,
         )
         moved, step = advance(request, command, facts)
         points = None
@@ -149,6 +154,7 @@ class Neo4jServiceDesk(ServiceGaps):
         member_id: str | None = None,
         unit_id: str | None = None,
         points_id: str | None = None,
+        offer_id: str | None = None,
     ) -> Props:
         rows = await self.db.run(
             tx,
@@ -159,6 +165,7 @@ class Neo4jServiceDesk(ServiceGaps):
             member_id=member_id,
             unit_id=unit_id,
             points_id=points_id,
+            offer_id=offer_id,
         )
         found: Props = rows[0]
         return found
@@ -282,6 +289,7 @@ def _request_props(r: ServiceRequest) -> dict[str, Any]:
         "cadre_id": r.cadre_id,
         "dispatched_by": r.dispatched_by,
         "steps": r.steps,
+        "offer_id": r.offer_id,
     }
 
 
@@ -299,6 +307,7 @@ def _step_props(s: ServiceStep) -> dict[str, Any]:
         "assignee_kind": _enum_value(s.assignee_kind),
         "member_id": s.member_id,
         "points": s.points,
+        "offer_id": s.offer_id,
     }
 
 
@@ -318,6 +327,7 @@ def request_from(props: Props) -> ServiceRequest:
         cadre_id=props.get("cadre_id"),
         dispatched_by=props.get("dispatched_by"),
         steps=int(props["steps"]),
+        offer_id=props.get("offer_id"),
     )
 
 
@@ -338,4 +348,5 @@ def step_from(props: Props) -> ServiceStep:
         assignee_kind=AssigneeKind(kind) if kind is not None else None,
         member_id=props.get("member_id"),
         points=int(props.get("points") or 0),
+        offer_id=props.get("offer_id"),
     )

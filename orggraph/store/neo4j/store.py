@@ -67,6 +67,7 @@ from orggraph.store.neo4j.figures import Figures, KeptFigures
 from orggraph.store.neo4j.service import Neo4jServiceDesk
 from orggraph.store.neo4j.service_load import Neo4jServiceLoad
 from orggraph.store.neo4j.summaries import SummaryCache
+from orggraph.store.neo4j.supply import Neo4jSupplyDesk
 from orggraph.store.rosters import needs_every_standing, page_ids, page_roster, roster_of
 from orggraph.store.single import SingleReads
 from orggraph.store.values import (
@@ -90,7 +91,7 @@ async def _no_change(tx: AsyncManagedTransaction) -> None:
     """A write transaction's work that changes nothing (only the version raise)."""
 
 
-class Neo4jStore(Neo4jServiceDesk, Neo4jServiceLoad, SingleReads):
+class Neo4jStore(Neo4jServiceDesk, Neo4jSupplyDesk, Neo4jServiceLoad, SingleReads):
     """`GraphStore` over a Neo4j 5 database (see `schema/` for the model and every query)."""
 
     name = "neo4j"
