@@ -488,8 +488,9 @@ class ServiceDesk(Protocol):
         """One transition, decided by `orggraph.domain.service.advance` over the request as
         stored, and written with its step, or nothing at all.
 
-        UnknownIdError for an unknown request, and for an assignee, acting cadre or unit that
-        names nothing (a dispatch's assignee must be a cadre or a work unit); then the domain's
+        UnknownIdError for an unknown request, and for an assignee, acting cadre, unit or offer
+        that names nothing (a dispatch's assignee must be a cadre or a work unit, its offer a
+        service offer, looked up in the same step as the write); then the domain's
         errors (IllegalTransitionError, InvalidValueError, ForbiddenError). A VERIFY with
         points and a cadre who accepted also records the points entry `service_points_id`
         (that cadre, the day verified, the request as reason). Concurrent calls on one request
