@@ -244,12 +244,19 @@ def format_service_kind(kind: ServiceKind, language: str) -> str:
     return kind.chinese if language == "zh" else kind.value
 
 
+_STATE_NAMES = {
+    **{state.value: state for state in ServiceState},
+    **{state.chinese: state for state in ServiceState},
+}
+"""Each state by its code and its Chinese name: a dict, not a loop (190,000 rows a year)."""
+
+
 def parse_state(text: str) -> ServiceState:
     """A request's state by its code (`verified`) or Chinese name (已核单)."""
     wanted = text.strip()
-    for state in ServiceState:
-        if wanted.lower() == state.value or wanted == state.chinese:
-            return state
+    state = _STATE_NAMES.get(wanted) or _STATE_NAMES.get(wanted.lower())
+    if state is not None:
+        return state
     choices = ", ".join(f"{state.value} ({state.chinese})" for state in ServiceState)
     raise ValueError(f"state {text!r} is not one of {choices}")
 

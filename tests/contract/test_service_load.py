@@ -119,3 +119,30 @@ async def test_two_loads_of_one_request_leave_one_timeline(store: GraphStore, ci
     assert sorted((c.created, c.unchanged) for c in results) == [(0, 1), (1, 0)]
     ((kept, steps),) = await _kept(store, "L1")
     assert kept == history.request and tuple(steps or ()) == history.steps
+
+
+async def test_loads_of_new_requests_side_by_side_all_land(store: GraphStore, city: City) -> None:
+    """Batches of new requests naming the same cadre and household write side by side (on
+    Neo4j without the version lock); one overlapping the others' ids still leaves each request
+    once, counted unchanged by whichever load came second."""
+    batches = [[await _history(store, f"P{b}-{n}") for n in range(5)] for b in range(3)]
+    overlap = [batches[0][0], batches[1][0], await _history(store, "P9-0", upto=3)]
+    results = await asyncio.gather(
+        *(store.load_service_many(batch) for batch in batches), store.load_service_many(overlap)
+    )
+    assert sum(c.created for c in results) == 16
+    assert sum(c.unchanged for c in results) == 2
+    ids = [h.id for batch in [*batches, overlap] for h in batch]
+    kept = await _kept(store, *ids)
+    assert all(request is not None for request, _ in kept)
+    assert sum(len(steps or ()) for _, steps in kept[:15]) == 75
+
+
+async def test_a_batch_of_new_and_stored_requests_is_written_in_turn(
+    store: GraphStore, city: City
+) -> None:
+    await store.load_service_many([await _history(store, "M1", upto=3)])
+    mixed = [await _history(store, "M1"), await _history(store, "M2")]
+    assert await store.load_service_many(mixed) == Changes(created=1, updated=1)
+    ((m1, steps),) = await _kept(store, "M1")
+    assert m1 is not None and m1.state is ServiceState.VERIFIED and len(steps or ()) == 5

@@ -1,11 +1,17 @@
 """The Neo4j store's `load_service_many`: a ledger's requests with their timelines.
 
-Each batch of up to `LOAD_ROWS` requests is checked and written in one transaction that takes
-the data version first (`write_in_turn`), so it is all-or-nothing and runs after any live
-transition of the same requests, never beside it. The check reads what the ids name
-(`lookup_kinds`) and the stored requests with their steps; new requests go to
-`create_service_many` (plain CREATEs, the import's usual case), stored ones that gain steps
-to `load_service_many`. A call of more than one batch is checked in full before its first
+Each batch of up to `LOAD_ROWS` requests is checked and written in one transaction, so it is
+all-or-nothing. A batch of requests none of which is stored (an import's usual case) goes to
+`create_service_many` (plain CREATEs) in a transaction that raises the data version at its
+end (`write`), so the importer's two batches in flight are written side by side, as the other
+sheets are; what could race such a batch is caught without the version lock: a request
+created by someone else meanwhile breaks the unique id (DuplicateIdError), a node that went
+away leaves a row unwritten (counted), a deadlock is the server's TransientError. Any of those,
+or a batch that holds a stored request, is written again in a transaction that takes the data
+version first (`write_in_turn`): it runs after any live transition of the same requests, never
+beside it, and its check reads what the one before it wrote; stored requests that gain steps
+go to `load_service_many`. The check reads what the ids name (`lookup_kinds`) and the stored
+requests with their steps. A call of more than one batch is checked in full before its first
 batch is written.
 """
 
@@ -15,8 +21,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import TransientError
 
-from orggraph.domain.errors import UnknownIdError
+from orggraph.domain.errors import DuplicateIdError, UnknownIdError
 from orggraph.domain.service import AssigneeKind
 from orggraph.domain.service_history import ServiceHistory
 from orggraph.store import service_load
@@ -45,6 +52,11 @@ def _labels(entry: dict[str, Any]) -> set[str]:
     return labels
 
 
+class _NotAllNew(Exception):
+    """The fast path's batch holds a stored request, or lost a row to a concurrent write: it
+    is rolled back and written in turn."""
+
+
 class Neo4jServiceLoad:
     """Mixed into `Neo4jStore`, whose connection it uses."""
 
@@ -61,8 +73,23 @@ class Neo4jServiceLoad:
                 await self.db.read(self._check, batch)
         total = Changes()
         for batch in batches:
-            total += await self.db.write_in_turn(self._check_and_write, batch)
+            try:
+                total += await self.db.write(self._create_new, batch)
+            except (_NotAllNew, DuplicateIdError, TransientError):
+                total += await self.db.write_in_turn(self._check_and_write, batch)
         return total
+
+    async def _create_new(
+        self, tx: AsyncManagedTransaction, histories: list[ServiceHistory]
+    ) -> Changes:
+        """Create a batch of requests none of which is stored; `_NotAllNew` otherwise."""
+        changes = await self._check(tx, histories)
+        if any(change != service_load.CREATED for change in changes.values()):
+            raise _NotAllNew()
+        written = await self.db.run(tx, "create_service_many", rows=[_row(h) for h in histories])
+        if written[0]["rows"] != len(histories):
+            raise _NotAllNew()
+        return Changes(created=len(histories))
 
     async def _check(
         self, tx: AsyncManagedTransaction, histories: list[ServiceHistory]
