@@ -86,8 +86,9 @@ def seed_group() -> None:
     "--requests-until",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="The day the year of requests ends (requests open then stay open) [default: the"
-    " end of the profile's year].",
+    help="The day open requests stand as of [default: the end of the profile's year]. A"
+    " day after that year moves the open requests forward to it (finished ones stay in the"
+    " points year): `serve --demo` passes the day before it runs.",
 )
 def generate_command(
     profile: str,

@@ -7,8 +7,15 @@ building group (or branch) to the cadre covering it (or, for a household nobody 
 work unit), accepted, done and verified by its community; some are declined and dispatched
 again, some fail verification and are redone, some are cancelled, a few stall. Each wait is
 drawn from the policy's limit for its kind and stage: most inside it, `late_share` past it.
-What has not finished by `until` stays open where it stands (so the city has requests in
-every state), and the waits that ran past their limit are the overdue gaps.
+What has not finished by the year's end stays open where it stands (so the city has
+requests in every state), and the waits that ran past their limit are the overdue gaps.
+
+Finished requests (verified, cancelled) always fall in the profile's year, the points year
+every report defaults to, so their points count toward that year's minimum. When `until` is
+after that year (`orggraph serve --demo` passes the day before it runs), the open requests are
+moved forward by whole days so that the year's end lands on `until`: they have waited as long
+as of `until` as they had at the year's end, some inside their limits and some past them, and
+the demo shows both as of the day it runs.
 
 Drawn from a `random.Random` of its own, seeded from the city's seed, so adding requests
 leaves every other row of the city as it was.
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from orggraph.domain.entities import Member, Unit
@@ -65,7 +72,9 @@ class ServiceRates:
     cancel_share: float = 0.03
     stall_share: float = 0.02
     until: date | None = None
-    """When the year ends (open requests stand as of then); None: the profile year's end."""
+    """The day open requests stand as of (the end of it); None: the profile year's end. A
+    day in the year cuts the year short there; a later day moves the open requests forward
+    to it, and finished ones stay in the year (see the module's notes)."""
 
     def __post_init__(self) -> None:
         if self.per_household < 0:
@@ -178,7 +187,9 @@ def service_year(
     town = _Town(ledger, idle)
     if not town.work_units or not ledger.households:
         return []
-    until = rates.until or date(year, 12, 31)
+    year_end = date(year, 12, 31)
+    until = min(rates.until or year_end, year_end)
+    shift = timedelta(days=max(0, ((rates.until or year_end) - year_end).days))
     end = datetime.combine(until, time(23, 59), LEDGER_ZONE)
     start = date(year, 1, 1)
     span = max(1, (until - start).days)
@@ -204,7 +215,12 @@ def service_year(
         timeline = _Timeline(rng, rates, policy, end)
         _walk(timeline, town, request, household.parent_id)
         facts = _facts(town, household.parent_id)
-        histories.append(replay(request, timeline.commands, facts))
+        history = replay(request, timeline.commands, facts)
+        if shift and history.request.state.is_open:
+            later = replace(request, recorded_at=request.recorded_at + shift)
+            commands = [replace(c, at=c.at + shift) for c in timeline.commands]
+            history = replay(later, commands, facts)
+        histories.append(history)
     return histories
 
 
