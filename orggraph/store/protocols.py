@@ -599,7 +599,8 @@ class ServiceBulk(Protocol):
 
         Each history must pass `orggraph.domain.service_history.check_history`
         (InvalidValueError otherwise); UnknownIdError for an unknown household, or a step's
-        unit, assignee or cadre that names nothing. A request already stored with the same
+        unit, assignee, cadre or matched offer (`offer_id`, kept on request and step) that
+        names nothing. A request already stored with the same
         history is `unchanged`; one whose stored steps begin the given ones gains the rest
         (`updated`); one whose stored steps do not (it moved on, or differs) is a
         DuplicateIdError. Points entries are not written here: the import writes the entries

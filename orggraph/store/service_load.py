@@ -59,3 +59,9 @@ def member_ids(history: ServiceHistory) -> Iterator[str]:
 
 def assignee_ids(history: ServiceHistory) -> Iterator[str]:
     return (s.assignee_id for s in history.steps if s.assignee_id is not None)
+
+
+def offer_ids(history: ServiceHistory) -> Iterator[str]:
+    """The supply offers the history's dispatches matched (a load keeps them; each must be
+    stored, though it may have been withdrawn since)."""
+    return (s.offer_id for s in history.steps if s.offer_id is not None)

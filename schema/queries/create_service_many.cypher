@@ -4,9 +4,11 @@
 // WorkUnit) and who accepted it (ACCEPTED_BY), and has one ServiceStep per step (HAS_STEP).
 // The store sends requests it holds already to load_service_many instead.
 // Parameters: $rows, a list of {request: {id, household_id, kind, text, recorded_by,
-// recorded_at, state, since, assignee_id, assignee_kind, cadre_id, dispatched_by, steps},
+// recorded_at, state, since, assignee_id, assignee_kind, cadre_id, dispatched_by, steps,
+// offer_id},
 // steps: [{seq, action, from_state, to_state, by, at, reason, unit_id, assignee_id,
-// assignee_kind, member_id, points}]} (times as ISO text).
+// assignee_kind, member_id, points, offer_id}]} (times as ISO text; offer_id the supply
+// offer a dispatch matched, or null).
 // Returns rows, the number of requests created.
 UNWIND $rows AS row
 WITH row, row.request AS r
@@ -15,7 +17,8 @@ CREATE (household)-[:REQUESTED]->(request:ServiceRequest {
   id: r.id, household_id: r.household_id, kind: r.kind, text: r.text,
   recorded_by: r.recorded_by, recorded_at: datetime(r.recorded_at), state: r.state,
   since: datetime(r.since), assignee_id: r.assignee_id, assignee_kind: r.assignee_kind,
-  cadre_id: r.cadre_id, dispatched_by: r.dispatched_by, steps: r.steps
+  cadre_id: r.cadre_id, dispatched_by: r.dispatched_by, steps: r.steps,
+  offer_id: r.offer_id
 })
 WITH request, row
 CALL (request) {
@@ -37,7 +40,7 @@ CALL (request, row) {
     request_id: request.id, seq: s.seq, action: s.action, from_state: s.from_state,
     to_state: s.to_state, by: s.by, at: datetime(s.at), reason: s.reason,
     unit_id: s.unit_id, assignee_id: s.assignee_id, assignee_kind: s.assignee_kind,
-    member_id: s.member_id, points: s.points
+    member_id: s.member_id, points: s.points, offer_id: s.offer_id
   })
 }
 RETURN count(*) AS rows

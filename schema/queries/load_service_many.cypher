@@ -13,7 +13,7 @@ SET request.household_id = r.household_id, request.kind = r.kind, request.text =
     request.state = r.state, request.since = datetime(r.since),
     request.assignee_id = r.assignee_id, request.assignee_kind = r.assignee_kind,
     request.cadre_id = r.cadre_id, request.dispatched_by = r.dispatched_by,
-    request.steps = r.steps
+    request.steps = r.steps, request.offer_id = r.offer_id
 WITH request, row, household
 CALL (request) {
   OPTIONAL MATCH (request)-[old:DISPATCHED_TO|ACCEPTED_BY]->()
@@ -48,7 +48,7 @@ CALL (request, row) {
     request_id: request.id, seq: s.seq, action: s.action, from_state: s.from_state,
     to_state: s.to_state, by: s.by, at: datetime(s.at), reason: s.reason,
     unit_id: s.unit_id, assignee_id: s.assignee_id, assignee_kind: s.assignee_kind,
-    member_id: s.member_id, points: s.points
+    member_id: s.member_id, points: s.points, offer_id: s.offer_id
   })
 }
 RETURN count(*) AS rows

@@ -22,6 +22,7 @@ from orggraph.domain.service import (
     ServiceState,
 )
 from orggraph.domain.service_history import ServiceHistory, replay
+from orggraph.domain.supply import OfferKind, ServiceOffer
 from orggraph.store.protocols import GraphStore
 from orggraph.store.values import Changes
 
@@ -146,3 +147,26 @@ async def test_a_batch_of_new_and_stored_requests_is_written_in_turn(
     assert await store.load_service_many(mixed) == Changes(created=1, updated=1)
     ((m1, steps),) = await _kept(store, "M1")
     assert m1 is not None and m1.state is ServiceState.VERIFIED and len(steps or ()) == 5
+
+
+async def test_a_matched_offer_is_kept_and_an_unknown_one_refused(
+    store: GraphStore, city: City
+) -> None:
+    await store.record_offer(
+        ServiceOffer("SO-L", "m1", AssigneeKind.MEMBER, OfferKind.SKILL, "修水管", "m1", T0)
+    )
+    plain = await _history(store, "O1", upto=2)
+    dispatch = replace(plain.steps[1], offer_id="SO-L")
+    matched = ServiceHistory(replace(plain.request, offer_id="SO-L"), (plain.steps[0], dispatch))
+    assert await store.load_service_many([matched]) == Changes(created=1)
+    ((kept, steps),) = await _kept(store, "O1")
+    assert kept is not None and kept.offer_id == "SO-L"
+    assert [s.offer_id for s in steps or ()] == [None, "SO-L"]
+    other = await _history(store, "O2", upto=2)
+    unknown = ServiceHistory(
+        replace(other.request, offer_id="SO-X"),
+        (other.steps[0], replace(other.steps[1], offer_id="SO-X")),
+    )
+    with raises(UnknownIdError, "SO-X"):
+        await store.load_service_many([unknown])
+    assert await store.service_requests_many(["O2"]) == [None]

@@ -41,6 +41,9 @@ class MemoryServiceLoad:
                     kind = _KIND_OF.get(step.assignee_kind) if step.assignee_kind else None
                     if kind is None or state.kind(step.assignee_id) is not kind:
                         raise UnknownIdError([step.assignee_id], "cadre or work unit")
+            for offer_id in service_load.offer_ids(history):
+                if offer_id not in state.supply.offers:
+                    raise UnknownIdError([offer_id], "service offer")
             change = service_load.change_of(
                 history, book.request(history.id), book.timeline(history.id) or None
             )

@@ -10,9 +10,9 @@ away leaves a row unwritten (counted), a deadlock is the server's TransientError
 or a batch that holds a stored request, is written again in a transaction that takes the data
 version first (`write_in_turn`): it runs after any live transition of the same requests, never
 beside it, and its check reads what the one before it wrote; stored requests that gain steps
-go to `load_service_many`. The check reads what the ids name (`lookup_kinds`) and the stored
-requests with their steps. A call of more than one batch is checked in full before its first
-batch is written.
+go to `load_service_many`. The check reads what the ids name (`lookup_kinds`), the offers
+the dispatches matched and the stored requests with their steps. A call of more than one
+batch is checked in full before its first batch is written.
 """
 
 from __future__ import annotations
@@ -109,6 +109,12 @@ class Neo4jServiceLoad:
             if label not in labels.get(node_id, set()):
                 what = {"Household": "household", "Unit": "unit", "Member": "member"}
                 raise UnknownIdError([node_id], what.get(label, "cadre or work unit"))
+        offers = sorted({i for h in histories for i in service_load.offer_ids(h)})
+        if offers:
+            kept = (await self.db.run(tx, "service_offers_many", ids=offers))[0]["found"]
+            missing = sorted(set(offers) - {offer["id"] for offer in kept})
+            if missing:
+                raise UnknownIdError(missing[:1], "service offer")
         ids = [h.id for h in histories]
         requests = (await self.db.run(tx, "service_requests_many", ids=ids))[0]["found"]
         steps = (await self.db.run(tx, "service_steps_many", ids=ids))[0]["found"]
