@@ -31,8 +31,9 @@ from orggraph.store.neo4j.connection import Connection
 from orggraph.store.neo4j.service import _request_props, _step_props, request_from, step_from
 from orggraph.store.values import Changes
 
-LOAD_ROWS = 5_000
-"""Requests per transaction: with their steps some 25,000 nodes, a few megabytes of state."""
+LOAD_ROWS = 1_000
+"""Requests per transaction: with their steps some 6,000 nodes. Two such batches in flight
+fit the transaction memory of Neo4j's default 512 MB heap; 5,000 did not."""
 
 _LABEL_OF = {AssigneeKind.MEMBER: "Member", AssigneeKind.WORK_UNIT: "WorkUnit"}
 
