@@ -43,6 +43,7 @@ from orggraph.store.cursors import parse_id_cursor
 from orggraph.store.neo4j import records
 from orggraph.store.neo4j.connection import Connection
 from orggraph.store.neo4j.offers import offer_from
+from orggraph.store.neo4j.summaries import SummaryCache
 from orggraph.store.service_gaps import ServiceGaps
 from orggraph.store.service_pages import named_ids
 from orggraph.store.values import (
@@ -57,9 +58,10 @@ Props = Mapping[str, Any]
 
 
 class Neo4jServiceDesk(ServiceGaps):
-    """Mixed into `Neo4jStore`, whose connection it uses."""
+    """Mixed into `Neo4jStore`, whose connection and summary cache it uses."""
 
     db: Connection
+    _summaries: SummaryCache
 
     async def order_service(self, request: ServiceRequest) -> ServiceRequest:
         step = order(request)
@@ -209,11 +211,18 @@ class Neo4jServiceDesk(ServiceGaps):
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> ServicePage:
-        """The page and its nodes in one query (`service_requests.cypher`, `$with_nodes`)."""
-        page, found = await self._listing(scope_id, keep, policy, today, first, after, True)
-        nodes: dict[str, Node | None] = dict.fromkeys(named_ids(page.items))
-        nodes.update((props["id"], records.node_from(props)) for props in found)
-        return ServicePage(page, nodes)
+        """The page and its nodes in one query (`service_requests.cypher`, `$with_nodes`),
+        kept per data version as the figures are: dashboards ask for the same open requests
+        over and over, and every transition raises the version."""
+
+        async def read() -> ServicePage:
+            page, found = await self._listing(scope_id, keep, policy, today, first, after, True)
+            nodes: dict[str, Node | None] = dict.fromkeys(named_ids(page.items))
+            nodes.update((props["id"], records.node_from(props)) for props in found)
+            return ServicePage(page, nodes)
+
+        key = ("service_page", scope_id, keep, policy, today, first, after)
+        return await self._summaries.get(key, read)
 
     async def _listing(
         self,
