@@ -8,7 +8,9 @@ socket) times:
   dispatching unit, set it, link the cadre, add the step and the audit entry) on as many
   other requests;
 - the community's open requests, first 50 with each one's household and cadre, against the
-  same page as one hand-written query.
+  same page as one hand-written query: asked again and again (the service keeps the page per
+  data version), and right after a write (the version raised, untimed, before each read on
+  both sides).
 Prints p50 and p99 in milliseconds and the ratio of the p50s.
 
     .venv/bin/python bench/service.py --store neo4j --scale 1   # the server in $NEO4J_URI, cleared
