@@ -77,3 +77,24 @@ async def test_replay_snapshot_and_backup_rebuild_the_same_offers(tmp_path: Path
         assert await _seen(restored) == live
     finally:
         await restored.close()
+
+
+async def test_a_ledgers_offers_come_back_from_the_journal_as_one_record(tmp_path: Path) -> None:
+    """`load_offers_many` journals one record; replaying it gives the offers as loaded."""
+    data = tmp_path / "data"
+    store = await MemoryStore.open(data)
+    await build_small_city(store)
+    offers = [
+        ServiceOffer("LO-1", "m1", AssigneeKind.MEMBER, OfferKind.SKILL, "修灯", "o", T0, "c1"),
+        ServiceOffer("LO-2", "wu1", AssigneeKind.WORK_UNIT, OfferKind.RESOURCE, "车辆", "o", T0),
+    ]
+    journal = data / "journal.log"
+    lines = journal.read_bytes().count(b"\n")
+    await store.load_offers_many(offers)
+    assert journal.read_bytes().count(b"\n") == lines + 1
+    replayed = await MemoryStore.open(data, read_only=True)
+    try:
+        assert await replayed.service_offers_many(["LO-1", "LO-2"]) == offers
+    finally:
+        await replayed.close()
+    await store.close()

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 
 from orggraph.domain.entities import check_id
-from orggraph.domain.errors import InvalidValueError, OrgGraphError
+from orggraph.domain.errors import DuplicateIdError, InvalidValueError, OrgGraphError
 from orggraph.domain.service import MAX_REQUEST_ID_LENGTH, MAX_TEXT_LENGTH, AssigneeKind
 
 MAX_OFFER_ID_LENGTH = MAX_REQUEST_ID_LENGTH
@@ -237,6 +237,45 @@ def withdraw(offer: ServiceOffer, by: str, at: datetime, reason: str = "") -> Se
         withdrawn_at=at,
         withdrawn_reason=reason,
     )
+
+
+def as_of(offer: ServiceOffer, at: datetime, request_id: str) -> ServiceOffer:
+    """The offer as it stood when service request `request_id` was dispatched at `at`: open
+    if it was withdrawn only later (a ledger holds offers as they stand now, and replaying a
+    dispatch must see what the live dispatch saw). InvalidValueError for a dispatch before
+    the offer was recorded: it could not have used it."""
+    if at < offer.recorded_at:
+        raise InvalidValueError(
+            f"service offer {offer.id} was recorded at {offer.recorded_at.isoformat()}, after "
+            f"the dispatch of service request {request_id}",
+            [request_id, offer.id],
+        )
+    if offer.withdrawn_at is None or at < offer.withdrawn_at:
+        return replace(
+            offer, state=OfferState.OPEN, withdrawn_by=None, withdrawn_at=None, withdrawn_reason=""
+        )
+    return offer
+
+
+def check_replaces(stored: ServiceOffer, offer: ServiceOffer) -> None:
+    """Raise unless `offer` may replace the `stored` offer of its id (a ledger row changed).
+
+    What is offered, when and how it is described may change; who offers it and the place it
+    serves may not (the requests matched to it were checked against them, and the store links
+    it to both once): DuplicateIdError. A withdrawn offer stays withdrawn
+    (OfferWithdrawnError): the requests matched to it say what they used."""
+    if (offer.offered_by, offer.offered_by_kind) != (stored.offered_by, stored.offered_by_kind):
+        raise DuplicateIdError(
+            [offer.id], f"a service offer by {stored.offered_by}, not by {offer.offered_by}"
+        )
+    if offer.serves_id != stored.serves_id:
+        raise DuplicateIdError(
+            [offer.id],
+            f"a service offer serving {stored.serves_id or 'the whole city'}, not "
+            f"{offer.serves_id or 'the whole city'}",
+        )
+    if not stored.is_open and offer.is_open:
+        raise OfferWithdrawnError(offer.id, "it cannot be opened again")
 
 
 @dataclass(frozen=True)

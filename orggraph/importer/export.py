@@ -11,7 +11,9 @@ cadres registered with a community inside the scope; those cadres' work units an
 entries. The whole city's export also holds the ended covers of removed households.
 
 Service requests go with their households, each with its whole timeline (a removed
-household's requests are left out: the ledger could not import them).
+household's requests are left out: the ledger could not import them). The supply offers go
+that serve a place in the scope (the whole city's, or a unit at, below or above the scope),
+and every offer an exported dispatch matched, with the cadres and work units offering them.
 
 The store is read through the `GraphReader` protocol (and `ServiceDesk`'s reads), a page or a
 batch at a time:
@@ -42,15 +44,16 @@ from orggraph.domain.gaps import GapKind
 from orggraph.domain.policy import Policy
 from orggraph.domain.service import ServiceFilter
 from orggraph.domain.service_history import ServiceHistory
+from orggraph.domain.supply import OfferFilter, ServiceOffer
 from orggraph.ledger.model import Ledger
-from orggraph.store.protocols import GraphReader, ServiceDesk
+from orggraph.store.protocols import GraphReader, ServiceDesk, SupplyDesk
 from orggraph.store.values import MAX_PAGE_SIZE, ChildrenRequest
 
 T = TypeVar("T")
 
 
-class LedgerReader(GraphReader, ServiceDesk, Protocol):
-    """What an export reads: the graph, and the service requests with their steps."""
+class LedgerReader(GraphReader, ServiceDesk, SupplyDesk, Protocol):
+    """What an export reads: the graph, the service requests with their steps, the offers."""
 
 
 READ_BATCH = 1_000
@@ -200,10 +203,35 @@ class _Collector:
         await self._named_by(histories)
         return histories
 
+    async def offers(
+        self, scope_id: str | None, histories: Sequence[ServiceHistory]
+    ) -> list[ServiceOffer]:
+        """The offers serving a place in the scope, and those the requests' dispatches
+        matched; with the cadres and work units that offer them."""
+        found: dict[str, ServiceOffer] = {}
+        after: str | None = None
+        while True:
+            page = await self.store.service_offers(scope_id, OfferFilter(), MAX_PAGE_SIZE, after)
+            found.update((offer.id, offer) for offer in page.items)
+            if not page.has_next:
+                break
+            after = page.end_cursor
+        matched = {s.offer_id for h in histories for s in h.steps if s.offer_id} - set(found)
+        for chunk in _chunks(sorted(matched)):
+            found.update(
+                (o.id, o) for o in await self.store.service_offers_many(chunk) if o is not None
+            )
+        await self._nodes_named({offer.offered_by for offer in found.values()})
+        return list(found.values())
+
     async def _named_by(self, histories: Sequence[ServiceHistory]) -> None:
         """The cadres and work units the steps name, so the ledger imports on its own."""
         named = {s.member_id for h in histories for s in h.steps if s.member_id}
         named |= {s.assignee_id for h in histories for s in h.steps if s.assignee_id}
+        await self._nodes_named(named)
+
+    async def _nodes_named(self, named: set[str]) -> None:
+        """The cadres and work units among `named` that the ledger does not hold yet."""
         for chunk in _chunks(sorted(named - set(self.members))):
             for node in await self.store.get_nodes(chunk):
                 if isinstance(node, Member):
@@ -244,6 +272,7 @@ async def export_ledger(
         await collector.idle_members(scope_id)
     await collector.ended_covers(scope_id)
     service = await collector.service(scope_id)
+    offers = await collector.offers(scope_id, service)
     await collector.chains(scope_id)
     years = (
         points_years if points_years is not None else default_points_years(collector.assignments)
@@ -257,5 +286,6 @@ async def export_ledger(
         points=await collector.points(years),
         history=list(collector.history.values()),
         service=service,
+        offers=offers,
     )
     return ledger.canonical()

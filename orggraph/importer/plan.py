@@ -14,6 +14,7 @@ from typing import TypeVar
 from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import Mode, Node, PointsEntry
 from orggraph.domain.service_history import ServiceHistory
+from orggraph.domain.supply import ServiceOffer
 from orggraph.ledger.columns import Kind
 from orggraph.ledger.model import Ledger
 from orggraph.store.protocols import GraphReader, ImportTarget
@@ -72,8 +73,17 @@ async def plan_changes(
                 points.update((entry.id, entry) for entry in entries or [])
     plan[Kind.POINTS] = _tally(((p.id, p) for p in ledger.points), points)
     plan[Kind.ASSIGNMENTS] += await _plan_history(ledger, store, stored, batch)
+    plan[Kind.OFFERS] = await _plan_offers(ledger, store, batch)
     plan[Kind.SERVICE_REQUESTS] = await _plan_service(ledger, store, batch)
     return plan
+
+
+async def _plan_offers(ledger: Ledger, store: ImportTarget, batch: int) -> Changes:
+    """The offers the store holds already against the ledger's."""
+    kept: dict[str, ServiceOffer] = {}
+    for chunk in _chunks([offer.id for offer in ledger.offers], batch):
+        kept.update((o.id, o) for o in await store.service_offers_many(chunk) if o is not None)
+    return _tally(((o.id, o) for o in ledger.offers), kept)
 
 
 async def _plan_service(ledger: Ledger, store: ImportTarget, batch: int) -> Changes:

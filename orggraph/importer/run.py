@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orggraph.importer.in_flight import DEFAULT_JOBS
+from orggraph.importer.offers import plan_offers
 from orggraph.importer.plan import plan_changes
 from orggraph.importer.service import plan_service
 from orggraph.importer.validate import (
@@ -76,12 +77,16 @@ async def import_ledger(
     parsed = read_ledger(path)
     stored = await fetch_nodes(store, referenced_ids(parsed), batch_size, jobs)
     problems = parsed.problems + check_references(parsed, stored)
-    service = await plan_service(parsed, stored, store) if not problems else None
-    if service is not None:
+    offers = await plan_offers(parsed, stored, store) if not problems else None
+    if offers is not None:
+        problems += offers.problems
+    service = None
+    if offers is not None and not problems:
+        service = await plan_service(parsed, stored, store, offers.known)
         problems += service.problems
-    if problems or service is None:
+    if problems or offers is None or service is None:
         return ImportReport(problems=sorted_problems(parsed, problems), dry_run=dry_run)
-    ledger = parsed.ledger(service.histories)
+    ledger = parsed.ledger(service.histories, offers.offers)
     ledger.points += service.points
     if dry_run:
         changes = await plan_changes(ledger, store, stored, batch_size)

@@ -5,7 +5,9 @@ was done to them since. Each request is ordered and then advanced step by step w
 `orggraph.domain.service_history.replay`, over the facts the ledger and the store give (the
 household's units, what an assignee is, a cadre's work unit), so a timeline the live service
 would refuse (accepting before a dispatch, a step before the one before it, a verification by
-a unit that is not the household's community) is refused here too, naming its row.
+a unit that is not the household's community, a dispatch matched to another cadre's offer) is
+refused here too, naming its row. A dispatch's matched offer is the one the ledger's offers
+sheet holds (else the store's), as it stood at the dispatch (`orggraph.domain.supply.as_of`).
 
 Besides: a request's steps are numbered 2, 3, ... without a gap; a state written in a row is
 the state the replay reaches; a request the store holds may only gain steps (one that has
@@ -16,7 +18,7 @@ with that id must say the same).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from orggraph.domain.entities import Household, Member, Node, PointsEntry, Unit, WorkUnit
@@ -28,6 +30,7 @@ from orggraph.domain.service import (
     ServiceCommand,
 )
 from orggraph.domain.service_history import ServiceHistory, replay, service_points
+from orggraph.domain.supply import ServiceOffer, as_of
 from orggraph.ledger.model import Location, ParsedLedger, Problem, RequestRow, Row, StepRow
 from orggraph.store.protocols import ImportTarget
 
@@ -46,7 +49,12 @@ class ServicePlan:
 class _Graph:
     """What the ledger and the store say of the ids a timeline names."""
 
-    def __init__(self, parsed: ParsedLedger, stored: dict[str, Node]) -> None:
+    def __init__(
+        self, parsed: ParsedLedger, stored: dict[str, Node], offers: Mapping[str, ServiceOffer]
+    ) -> None:
+        self.offers = offers
+        """Every offer a dispatch may match: the ledger's as it will be stored, else the
+        store's."""
         self.nodes: dict[str, Node] = dict(stored)
         for rows in (parsed.units, parsed.households, parsed.work_units, parsed.members):
             self.nodes.update((row.value.id, row.value) for row in rows)
@@ -98,7 +106,10 @@ class _Graph:
         )
         member = self.nodes.get(command.member_id) if command.member_id else None
         work_unit = member.work_unit_id if isinstance(member, Member) else None
-        return Facts(self.above.get(household_id, ()), kind, work_unit)
+        offer = self.offers.get(command.offer_id) if command.offer_id else None
+        if offer is not None:  # as the live dispatch saw it
+            offer = as_of(offer, command.at, command.request_id)
+        return Facts(self.above.get(household_id, ()), kind, work_unit, offer)
 
 
 def _column_of(error: OrgGraphError) -> str:
@@ -109,6 +120,7 @@ def _column_of(error: OrgGraphError) -> str:
     if isinstance(error, ForbiddenError) or "acting cadre" in message:
         return "member_id"
     for words, column in (
+        ("service offer", "offer_id"),
         ("a step cannot come before", "at"),
         ("needs a reason", "reason"),
         ("needs a cadre or a work unit", "assignee_id"),
@@ -263,12 +275,16 @@ class _Replayer:
 
 
 async def plan_service(
-    parsed: ParsedLedger, stored: dict[str, Node], store: ImportTarget
+    parsed: ParsedLedger,
+    stored: dict[str, Node],
+    store: ImportTarget,
+    offers: Mapping[str, ServiceOffer],
 ) -> ServicePlan:
-    """Replay every request of the ledger; the histories, their points and the problems."""
+    """Replay every request of the ledger, its dispatches seeing `offers` (the ledger's,
+    else the store's); the histories, their points and the problems."""
     if not parsed.requests and not parsed.steps:
         return ServicePlan()
-    graph = _Graph(parsed, stored)
+    graph = _Graph(parsed, stored, offers)
     replayer = _Replayer(parsed, graph)
     requests = replayer.requests()
     steps = replayer.steps(requests)

@@ -279,6 +279,9 @@ def referenced_ids(parsed: ParsedLedger) -> list[str]:
         ids += (record.member_id, record.household_id)
         if record.to_member_id is not None:
             ids.append(record.to_member_id)
+    for offer_row in parsed.offers:
+        offer = offer_row.value.offer
+        ids += (i for i in (offer.offered_by, offer.serves_id) if i is not None)
     ids += (row.value.request.household_id for row in parsed.requests)
     for step_row in parsed.steps:
         command = step_row.value.command

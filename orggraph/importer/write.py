@@ -43,8 +43,9 @@ def write_order(ledger: Ledger, store: Writer) -> list[tuple[Kind, Sequence[Any]
 
     Work units before the cadres sent by them; units street first (a parent precedes its
     children, in the same batch or an earlier one); households before assignments; cadres
-    before their assignments and points; ended covers (counted with the assignments); service
-    requests with their steps last (they name households, cadres, work units and units).
+    before their assignments and points; ended covers (counted with the assignments); supply
+    offers (they name cadres, work units and units); service requests with their steps last
+    (they name households, cadres, work units, units and the offers their dispatches matched).
     """
     canonical = ledger.canonical()
     return [
@@ -55,6 +56,7 @@ def write_order(ledger: Ledger, store: Writer) -> list[tuple[Kind, Sequence[Any]
         (Kind.ASSIGNMENTS, canonical.assignments, store.assign_many),
         (Kind.POINTS, canonical.points, store.record_points_many),
         (Kind.ASSIGNMENTS, canonical.history, store.record_history_many),
+        (Kind.OFFERS, canonical.offers, store.load_offers_many),
         (Kind.SERVICE_REQUESTS, canonical.service, store.load_service_many),
     ]
 

@@ -26,13 +26,14 @@ NOUNS = {
     "unit": "组织",
     "parent": "上级组织",
     "cadre or work unit": "党员干部或派出单位",
+    "service offer": "供给",
     "residential branch or building group": "小区党支部或楼栋党小组",
     "dispatch": "派单",
     "verify": "核单",
     "reopen": "核单不通过",
 }
 
-_SHEETS = "应为组织、住户、派出单位、党员干部、联户包保、积分、需求清单、办理记录之一"
+_SHEETS = "应为组织、住户、派出单位、党员干部、联户包保、积分、供给清单、需求清单、办理记录之一"
 """What every sheet-name problem ends with: the kinds a ledger holds."""
 
 _Render = Callable[[re.Match[str]], str]
@@ -61,7 +62,113 @@ def _where_in(text: str) -> str:
     return re.sub(r", row (\d+)", r" 第\1行", text)
 
 
+def _window(text: str) -> str:
+    """`from the start until 2022-03-01` as `不限至2022-03-01`."""
+    m = re.match(r"^from (the start|\S+) until (no end|\S+)$", text)
+    if not m:
+        return text
+    start = "不限" if m[1] == "the start" else m[1]
+    return f"{start}至{'不限' if m[2] == 'no end' else m[2]}"
+
+
+_OFFER_SHAPES: list[tuple[re.Pattern[str], _Render]] = [
+    (
+        re.compile(r"^duplicate service offer (\S+): already at (.+)$"),
+        lambda m: f"供给编号重复：{m[1]}（见{_where_in(m[2])}）",
+    ),
+    (
+        re.compile(r"^id already exists: (\S+) \(a service offer by (\S+), not by (\S+)\)$"),
+        lambda m: f"库中供给{m[1]}由{m[2]}提供，不能改为{m[3]}",
+    ),
+    (
+        re.compile(r"^id already exists: (\S+) \(a service offer serving (.+), not (.+)\)$"),
+        lambda m: f"库中供给{m[1]}的服务范围是{_city(m[2])}，不能改为{_city(m[3])}",
+    ),
+    (
+        re.compile(r"^service offer (\S+) is withdrawn; it cannot be opened again$"),
+        lambda m: f"供给{m[1]}已撤回，不能重新开放",
+    ),
+    (
+        re.compile(r"^service offer (\S+) is withdrawn; service request (\S+) cannot use it$"),
+        lambda m: f"供给{m[1]}已撤回，服务需求{m[2]}不能匹配它",
+    ),
+    (
+        re.compile(
+            r"^service offer (\S+) is offered by (\S+), not by (\S+), whom service request "
+            r"(\S+) is dispatched to$"
+        ),
+        lambda m: f"供给{m[1]}由{m[2]}提供，不是服务需求{m[4]}派往的{m[3]}",
+    ),
+    (
+        re.compile(
+            r"^service offer (\S+) serves (\S+), which is not above the household of service "
+            r"request (\S+)$"
+        ),
+        lambda m: f"供给{m[1]}的服务范围是{m[2]}，不包括服务需求{m[3]}的住户",
+    ),
+    (
+        re.compile(
+            r"^service offer (\S+) is available (from .+); not on (\S+), when service request "
+            r"(\S+) is dispatched$"
+        ),
+        lambda m: f"供给{m[1]}的有效期为{_window(m[2])}，服务需求{m[4]}于{m[3]}派单时不在有效期内",
+    ),
+    (
+        re.compile(
+            r"^service offer (\S+) was recorded at (\S+), after the dispatch of service request "
+            r"(\S+)$"
+        ),
+        lambda m: f"供给{m[1]}登记于{m[2]}，晚于服务需求{m[3]}的派单",
+    ),
+    (
+        re.compile(
+            r"^service offer (\S+) is available until (\S+), before it is available from (\S+)$"
+        ),
+        lambda m: f"供给{m[1]}的截止日期{m[2]}早于开始日期{m[3]}",
+    ),
+    (
+        re.compile(
+            r"^service offer (\S+) is (open|withdrawn): withdrawn_by and withdrawn_at are given "
+            r"exactly when it is withdrawn$"
+        ),
+        lambda m: (
+            f"供给{m[1]}的状态是“{'可接单' if m[2] == 'open' else '已撤回'}”："
+            "撤回人和撤回时间只在已撤回时填写，且须同时填写"
+        ),
+    ),
+    (
+        re.compile(r"^service offer (\S+) cannot be withdrawn before it was recorded$"),
+        lambda m: f"供给{m[1]}的撤回时间不能早于登记时间",
+    ),
+    (
+        re.compile(r"^text of service offer (\S+) must not be blank$"),
+        lambda m: f"供给{m[1]}的内容不能为空",
+    ),
+    (
+        re.compile(r"^(\S+) of service offer (\S+) is (\d+) characters; at most (\d+)$"),
+        lambda m: f"供给{m[2]}的{m[1]}有{m[3]}个字，最多{m[4]}个",
+    ),
+    (
+        re.compile(r"^service offer id '(.*)' is longer than (\d+)$"),
+        lambda m: f"供给编号“{m[1]}”超过{m[2]}个字符",
+    ),
+    (
+        re.compile(r"^offer kind '(.*)' is not one of .*$"),
+        lambda m: f"供给类型“{m[1]}”无效：应为技能或资源",
+    ),
+    (
+        re.compile(r"^offer state '(.*)' is not open .*$"),
+        lambda m: f"供给状态“{m[1]}”无效：应为可接单或已撤回",
+    ),
+]
+
+
+def _city(text: str) -> str:
+    return "全市" if text == "the whole city" else text
+
+
 _SERVICE_SHAPES: list[tuple[re.Pattern[str], _Render]] = [
+    *_OFFER_SHAPES,
     (
         re.compile(r"^service request (\S+) cannot go from (\S+) to (\S+)$"),
         lambda m: f"服务需求{m[1]}不能从“{_state(m[2])}”变为“{_state(m[3])}”",

@@ -41,6 +41,7 @@ class Kind(Enum):
     MEMBERS = "members"
     ASSIGNMENTS = "assignments"
     POINTS = "points"
+    OFFERS = "offers"
     SERVICE_REQUESTS = "service_requests"
     SERVICE_STEPS = "service_steps"
 
@@ -67,6 +68,7 @@ _CHINESE_SHEETS = {
     Kind.MEMBERS: "党员干部",
     Kind.ASSIGNMENTS: "联户包保",
     Kind.POINTS: "积分",
+    Kind.OFFERS: "供给清单",
     Kind.SERVICE_REQUESTS: "需求清单",
     Kind.SERVICE_STEPS: "办理记录",
 }
@@ -132,6 +134,24 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("points", "积分", ("分值", "分数")),
         Column("reason", "事由", ("积分事由", "原因"), required=False, blank_ok=True),
     ),
+    Kind.OFFERS: (
+        Column("id", "供给编号", ("编号", "ID")),
+        Column("offered_by", "提供方编号", ("提供者编号", "党员或单位编号", "offerer")),
+        Column("kind", "供给类型", ("类型", "type")),
+        Column("text", "供给内容", ("内容", "服务内容")),
+        Column(
+            "serves_id", "服务范围编号", ("服务组织编号", "serves"), required=False, blank_ok=True
+        ),
+        Column("available_from", "开始日期", ("起始日期", "from"), required=False, blank_ok=True),
+        Column("available_until", "截止日期", ("结束日期", "until"), required=False, blank_ok=True),
+        Column("schedule", "服务时间", ("时间安排",), required=False, blank_ok=True),
+        Column("recorded_by", "登记人", ("记录人", "by")),
+        Column("recorded_at", "登记时间", ("记录时间", "at")),
+        Column("state", "状态", ("当前状态",), required=False, blank_ok=True),
+        Column("withdrawn_by", "撤回人", ("撤回经办人",), required=False, blank_ok=True),
+        Column("withdrawn_at", "撤回时间", (), required=False, blank_ok=True),
+        Column("withdrawn_reason", "撤回原因", (), required=False, blank_ok=True),
+    ),
     Kind.SERVICE_REQUESTS: (
         Column("id", "需求编号", ("编号", "ID")),
         Column("household_id", "户编号", ("住户编号", "household")),
@@ -158,6 +178,7 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column(
             "assignee_id", "派往编号", ("接单对象编号", "assignee"), required=False, blank_ok=True
         ),
+        Column("offer_id", "匹配供给编号", ("供给编号", "offer"), required=False, blank_ok=True),
         Column(
             "member_id",
             "党员编号",

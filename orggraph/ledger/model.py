@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from orggraph.domain.cadres import CoverRecord
 from orggraph.domain.entities import Assignment, Household, Member, PointsEntry, Unit, WorkUnit
 from orggraph.domain.levels import UNIT_LEVELS
-from orggraph.domain.service import ServiceCommand, ServiceRequest, ServiceState
+from orggraph.domain.service import AssigneeKind, ServiceCommand, ServiceRequest, ServiceState
 from orggraph.domain.service_history import ServiceHistory
+from orggraph.domain.supply import ServiceOffer
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,21 @@ class Row(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class OfferRow:
+    """A supply offer row, checked by `ServiceOffer` itself. A row names its offerer by id
+    alone, so `offer.offered_by_kind` is what the reader could tell (MEMBER unless the same
+    ledger lists `offered_by` as a work unit); the importer settles it from the ledger and the
+    store (`settled`)."""
+
+    offer: ServiceOffer
+
+    def settled(self, kind: AssigneeKind) -> ServiceOffer:
+        """The offer as offered by a cadre (MEMBER) or a work unit (WORK_UNIT)."""
+        offer = self.offer
+        return offer if offer.offered_by_kind is kind else replace(offer, offered_by_kind=kind)
+
+
+@dataclass(frozen=True, slots=True)
 class RequestRow:
     """A service request row: the request as ordered, and the state the row says it is in."""
 
@@ -94,6 +110,8 @@ class Ledger:
     """Ended covers: assignment rows with an end date."""
     service: list[ServiceHistory] = field(default_factory=list)
     """Service requests with their timelines (the request and step sheets, replayed)."""
+    offers: list[ServiceOffer] = field(default_factory=list)
+    """The supply list (供给清单): what cadres and work units offer."""
 
     def canonical(self) -> Ledger:
         """The same rows in the one order the writer uses, so equal ledgers give equal files.
@@ -111,6 +129,7 @@ class Ledger:
             points=sorted(self.points, key=lambda entry: entry.id),
             history=sorted(self.history, key=lambda r: r.key),
             service=sorted(self.service, key=lambda h: h.id),
+            offers=sorted(self.offers, key=lambda offer: offer.id),
         )
 
     def figures(self) -> dict[str, Any]:
@@ -144,6 +163,7 @@ class Ledger:
             + len(self.points)
             + len(self.history)
             + len(self.service)
+            + len(self.offers)
         )
 
 
@@ -158,6 +178,7 @@ class ParsedLedger:
     assignments: list[Row[Assignment]] = field(default_factory=list)
     points: list[Row[PointsEntry]] = field(default_factory=list)
     history: list[Row[CoverRecord]] = field(default_factory=list)
+    offers: list[Row[OfferRow]] = field(default_factory=list)
     requests: list[Row[RequestRow]] = field(default_factory=list)
     steps: list[Row[StepRow]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -171,9 +192,24 @@ class ParsedLedger:
         spelling = self.headers.get((where.file, where.sheet), {}).get(column, column)
         return where.at(spelling)
 
-    def ledger(self, service: list[ServiceHistory] | None = None) -> Ledger:
+    def ledger(
+        self,
+        service: list[ServiceHistory] | None = None,
+        offers: list[ServiceOffer] | None = None,
+    ) -> Ledger:
         """The parsed values without their places (what the import writes), with the service
-        histories the importer replayed from the request and step rows."""
+        histories the importer replayed from the request and step rows and the offers it
+        settled (by default the offer rows, a work unit's as this ledger lists it)."""
+        if offers is None:
+            work_units = {row.value.id for row in self.work_units}
+            offers = [
+                row.value.settled(
+                    AssigneeKind.WORK_UNIT
+                    if row.value.offer.offered_by in work_units
+                    else AssigneeKind.MEMBER
+                )
+                for row in self.offers
+            ]
         return Ledger(
             units=[row.value for row in self.units],
             households=[row.value for row in self.households],
@@ -183,4 +219,5 @@ class ParsedLedger:
             points=[row.value for row in self.points],
             history=[row.value for row in self.history],
             service=list(service or []),
+            offers=list(offers),
         )

@@ -28,13 +28,23 @@ from orggraph.domain.entities import (
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.levels import Level
 from orggraph.domain.service import (
+    AssigneeKind,
     ServiceAction,
     ServiceCommand,
     ServiceKind,
     ServiceRequest,
 )
+from orggraph.domain.supply import OfferKind, OfferState, ServiceOffer
 from orggraph.ledger.columns import IGNORED_COLUMNS, Column, Kind, column_lookup, normalise_header
-from orggraph.ledger.model import Location, ParsedLedger, Problem, RequestRow, Row, StepRow
+from orggraph.ledger.model import (
+    Location,
+    OfferRow,
+    ParsedLedger,
+    Problem,
+    RequestRow,
+    Row,
+    StepRow,
+)
 from orggraph.ledger.tables import LedgerSource, Table
 from orggraph.ledger.values import (
     LEDGER_ZONE,
@@ -45,6 +55,8 @@ from orggraph.ledger.values import (
     parse_flag,
     parse_level,
     parse_mode,
+    parse_offer_kind,
+    parse_offer_state,
     parse_points,
     parse_service_kind,
     parse_state,
@@ -154,6 +166,10 @@ class _Cells:
             return self.text(column) or None
         return self.checked(column, lambda text: check_id(text, what), None)
 
+    def refused(self, column: Column, error: InvalidValueError) -> None:
+        """A domain value refused the row: the problem goes on the column it is about."""
+        self._fail(column, error.message)
+
     def name(self, column: Column, owner_id: str) -> str:
         if not self._strict:
             return self.text(column)
@@ -170,6 +186,7 @@ _W = _columns(Kind.WORK_UNITS)
 _M = _columns(Kind.MEMBERS)
 _A = _columns(Kind.ASSIGNMENTS)
 _P = _columns(Kind.POINTS)
+_O = _columns(Kind.OFFERS)
 _R = _columns(Kind.SERVICE_REQUESTS)
 _S = _columns(Kind.SERVICE_STEPS)
 _NO_DAY = date(1, 1, 1)
@@ -248,6 +265,68 @@ def _points(cells: _Cells) -> PointsEntry | None:
     return PointsEntry(entry_id, member_id, day, points, reason) if cells.ok else None
 
 
+def _offer_column(error: InvalidValueError) -> str:
+    """The offer column a `ServiceOffer` check is about, by what its message names."""
+    message = error.message
+    for words, column in (
+        ("available until", "available_until"),
+        ("withdrawn_by and withdrawn_at", "state"),
+        ("withdrawn before", "withdrawn_at"),
+        ("withdrawn_reason", "withdrawn_reason"),
+        ("schedule", "schedule"),
+        ("text", "text"),
+        ("offered_by", "offered_by"),
+        ("serves", "serves_id"),
+    ):
+        if words in message:
+            return column
+    return "id"
+
+
+def _offer(cells: _Cells) -> OfferRow | None:
+    """A supply offer, checked by `ServiceOffer` itself (its offerer's kind settled later)."""
+    offer_id = cells.id(_O["id"], "id")
+    offered_by = cells.id(_O["offered_by"], "id")
+    kind = cells.checked(_O["kind"], parse_offer_kind, OfferKind.SKILL)
+    text = cells.text(_O["text"])
+    serves_id = cells.optional_id(_O["serves_id"], "id")
+    available_from = cells.checked(_O["available_from"], parse_date, None)
+    available_until = cells.checked(_O["available_until"], parse_date, None)
+    schedule = cells.text(_O["schedule"])
+    recorded_by = cells.text(_O["recorded_by"])
+    recorded_at = cells.checked(_O["recorded_at"], parse_datetime, _NO_TIME)
+    state = cells.checked(_O["state"], parse_offer_state, OfferState.OPEN)
+    withdrawn_by = cells.text(_O["withdrawn_by"]) or None
+    withdrawn_at = cells.checked(_O["withdrawn_at"], parse_datetime, None)
+    withdrawn_reason = cells.text(_O["withdrawn_reason"])
+    if not cells.ok:
+        return None
+    try:
+        offer = ServiceOffer(
+            offer_id,
+            offered_by,
+            AssigneeKind.MEMBER,
+            kind,
+            text,
+            recorded_by,
+            recorded_at,
+            serves_id,
+            available_from,
+            available_until,
+            schedule,
+            state,
+            withdrawn_by,
+            withdrawn_at,
+            withdrawn_reason,
+        )
+    except InvalidValueError as exc:
+        if "not a valid id" in exc.message:
+            raise  # read again strictly, which names the cell
+        cells.refused(_O[_offer_column(exc)], exc)
+        return None
+    return OfferRow(offer)
+
+
 def _request(cells: _Cells) -> RequestRow | None:
     """A request as ordered; its id and text are checked by `ServiceRequest` itself."""
     request_id = cells.id(_R["id"], "service request id")
@@ -295,6 +374,7 @@ def _step(cells: _Cells) -> StepRow | None:
     unit_id = cells.optional_id(_S["unit_id"], "unit id")
     assignee_id = cells.optional_id(_S["assignee_id"], "assignee id")
     member_id = cells.optional_id(_S["member_id"], "member id")
+    offer_id = cells.optional_id(_S["offer_id"], "offer id")
     points = cells.checked(_S["points"], _award, 0)
     state = cells.checked(_S["state"], parse_state, None)
     if not cells.ok:
@@ -304,11 +384,12 @@ def _step(cells: _Cells) -> StepRow | None:
         (unit_id, "unit id"),
         (assignee_id, "assignee id"),
         (member_id, "member id"),
+        (offer_id, "offer id"),
     ):
         if value is not None:
             check_id(value, what)
     command = ServiceCommand(
-        request_id, action, by, at, reason, unit_id, assignee_id, member_id, points
+        request_id, action, by, at, reason, unit_id, assignee_id, member_id, points, offer_id
     )
     return StepRow(seq, command, state)
 
@@ -320,6 +401,7 @@ _BUILDERS: dict[Kind, Callable[[_Cells], Any]] = {
     Kind.MEMBERS: _member,
     Kind.ASSIGNMENTS: _assignment,
     Kind.POINTS: _points,
+    Kind.OFFERS: _offer,
     Kind.SERVICE_REQUESTS: _request,
     Kind.SERVICE_STEPS: _step,
 }
@@ -333,6 +415,7 @@ def _target(parsed: ParsedLedger, kind: Kind) -> list[Row[Any]]:
         Kind.MEMBERS: parsed.members,
         Kind.ASSIGNMENTS: parsed.assignments,
         Kind.POINTS: parsed.points,
+        Kind.OFFERS: parsed.offers,
         Kind.SERVICE_REQUESTS: parsed.requests,
         Kind.SERVICE_STEPS: parsed.steps,
     }

@@ -17,6 +17,7 @@ from orggraph.domain.cadres import EndReason
 from orggraph.domain.entities import Mode
 from orggraph.domain.levels import UNIT_LEVELS, Level
 from orggraph.domain.service import ServiceAction, ServiceKind, ServiceState
+from orggraph.domain.supply import OfferKind, OfferState
 
 _LEVEL_WORDS = {
     Level.STREET: "street",
@@ -277,3 +278,33 @@ def parse_action(text: str) -> ServiceAction:
 
 def format_action(action: ServiceAction, language: str) -> str:
     return _ACTION_WORDS_ZH[action] if language == "zh" else action.value
+
+
+# -- the supply list's cells -----------------------------------------------------------------
+
+_OFFER_STATES = {
+    **{state.value: state for state in OfferState},
+    **{state.chinese: state for state in OfferState},
+    "开放": OfferState.OPEN,
+    "撤回": OfferState.WITHDRAWN,
+}
+
+
+def parse_offer_kind(text: str) -> OfferKind:
+    return OfferKind.parse(text)
+
+
+def format_offer_kind(kind: OfferKind, language: str) -> str:
+    return kind.chinese if language == "zh" else kind.value
+
+
+def parse_offer_state(text: str) -> OfferState:
+    """An offer's state: `open` (可接单) or `withdrawn` (已撤回)."""
+    state = _OFFER_STATES.get(text.strip()) or _OFFER_STATES.get(text.strip().lower())
+    if state is None:
+        raise ValueError(f"offer state {text!r} is not open (可接单) or withdrawn (已撤回)")
+    return state
+
+
+def format_offer_state(state: OfferState, language: str) -> str:
+    return state.chinese if language == "zh" else state.value

@@ -27,6 +27,8 @@ from orggraph.ledger.values import (
     format_flag,
     format_level,
     format_mode,
+    format_offer_kind,
+    format_offer_state,
     format_service_kind,
     format_state,
 )
@@ -71,6 +73,8 @@ def _rows(ledger: Ledger, kind: Kind, language: str) -> Iterator[Cells]:
     elif kind is Kind.POINTS:
         for p in ledger.points:
             yield [p.id, p.member_id, format_date(p.day), str(p.points), p.reason]
+    elif kind is Kind.OFFERS:
+        yield from _offer_rows(ledger, language)
     elif kind is Kind.SERVICE_REQUESTS:
         for history in ledger.service:
             q = history.request
@@ -82,13 +86,35 @@ def _rows(ledger: Ledger, kind: Kind, language: str) -> Iterator[Cells]:
         yield from _step_rows(ledger, language)
 
 
+def _offer_rows(ledger: Ledger, language: str) -> Iterator[Cells]:
+    for o in ledger.offers:
+        days = [format_date(d) if d else "" for d in (o.available_from, o.available_until)]
+        at = format_datetime(o.recorded_at, language)
+        withdrawn = format_datetime(o.withdrawn_at, language) if o.withdrawn_at else ""
+        yield [
+            o.id,
+            o.offered_by,
+            format_offer_kind(o.kind, language),
+            o.text,
+            o.serves_id or "",
+            *days,
+            o.schedule,
+            o.recorded_by,
+            at,
+            format_offer_state(o.state, language),
+            o.withdrawn_by or "",
+            withdrawn,
+            o.withdrawn_reason,
+        ]
+
+
 def _step_rows(ledger: Ledger, language: str) -> Iterator[Cells]:
     """Every step after each request's order (the order is the request row)."""
     for history in ledger.service:
         for s in history.steps[1:]:
             at = format_datetime(s.at, language)
             action = format_action(s.action, language)
-            ids = [s.unit_id or "", s.assignee_id or "", s.member_id or ""]
+            ids = [s.unit_id or "", s.assignee_id or "", s.offer_id or "", s.member_id or ""]
             points = str(s.points) if s.points else ""
             state = format_state(s.to_state, language)
             yield [s.request_id, str(s.seq), action, at, s.by, s.reason, *ids, points, state]

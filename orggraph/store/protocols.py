@@ -592,7 +592,20 @@ class SupplyDesk(Protocol):
 
 
 class ServiceBulk(Protocol):
-    """Service requests with their timelines in bulk: what a ledger import writes."""
+    """Service requests with their timelines, and supply offers, in bulk: what a ledger
+    import writes (offers first, so the dispatches matched to them find them)."""
+
+    async def load_offers_many(self, offers: Sequence[ServiceOffer]) -> Changes:
+        """Keep each offer as given, all-or-nothing.
+
+        UnknownIdError for an offerer that is not a cadre or work unit as `offered_by_kind`
+        says, or a place that is not a unit; InvalidValueError for an id given twice. An offer
+        stored as given is `unchanged`; one stored otherwise is `updated` if
+        `orggraph.domain.supply.check_replaces` allows it (DuplicateIdError for another
+        offerer or place, OfferWithdrawnError for a withdrawn offer given as open). Concurrent
+        calls with one offer leave one offer.
+        """
+        ...
 
     async def load_service_many(self, histories: Sequence[ServiceHistory]) -> Changes:
         """Keep each request as it stands with its whole timeline, all-or-nothing.
@@ -617,7 +630,7 @@ class OrgView(GraphReader, GraphWriter, AuditLog, ServiceDesk, SupplyDesk, Proto
     """The store behind the view: `memory` or `neo4j` (reports and `version` show it)."""
 
 
-class ImportTarget(GraphReader, BulkWriter, ServiceDesk, ServiceBulk, Protocol):
+class ImportTarget(GraphReader, BulkWriter, ServiceDesk, SupplyDesk, ServiceBulk, Protocol):
     """What an import needs: reads to check the ledger against the store, bulk writes."""
 
 

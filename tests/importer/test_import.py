@@ -23,6 +23,7 @@ def _rows(ledger: Ledger) -> dict[Kind, int]:
         Kind.MEMBERS: len(ledger.members),
         Kind.ASSIGNMENTS: len(ledger.assignments),
         Kind.POINTS: len(ledger.points),
+        Kind.OFFERS: len(ledger.offers),
         Kind.SERVICE_REQUESTS: len(ledger.service),
     }
 

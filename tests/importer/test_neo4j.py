@@ -67,6 +67,7 @@ async def test_batches_written_two_at_a_time_are_all_counted(
         Kind.MEMBERS: len(small_city.members),
         Kind.ASSIGNMENTS: len(small_city.assignments),
         Kind.POINTS: len(small_city.points),
+        Kind.OFFERS: len(small_city.offers),
         Kind.SERVICE_REQUESTS: len(small_city.service),
     }
     counts = await neo4j_store.counts()

@@ -162,6 +162,7 @@ class GraphState:
             "service_step": self._service_step,
             "service_load": self._service_load,
             "service_offer": self._service_offer,
+            "offer_load": self._offer_load,
         }
 
     # -- lookups ---------------------------------------------------------------------------
@@ -484,6 +485,11 @@ class GraphState:
     def _service_offer(self, args: JsonObject) -> None:
         """An offer as it now stands (recorded or withdrawn)."""
         self.supply.put(args["offer"])
+
+    def _offer_load(self, args: JsonObject) -> None:
+        """Offers as they stand, from a ledger (each replaces what was kept)."""
+        for row in args["rows"]:
+            self.supply.put(row)
 
     def _clear(self, args: JsonObject) -> None:
         self.service.clear()

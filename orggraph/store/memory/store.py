@@ -78,6 +78,7 @@ from orggraph.store.memory.journal import (
     Record,
     RestoreSnapshot,
 )
+from orggraph.store.memory.offer_load import MemoryOfferLoad
 from orggraph.store.memory.rollups import Tally, gap_counts
 from orggraph.store.memory.service import MemoryServiceDesk
 from orggraph.store.memory.service_load import MemoryServiceLoad
@@ -191,7 +192,9 @@ class _ReadCache:
         self._answers.clear()
 
 
-class MemoryStore(MemoryServiceDesk, MemorySupplyDesk, MemoryServiceLoad, SingleReads):
+class MemoryStore(
+    MemoryServiceDesk, MemorySupplyDesk, MemoryServiceLoad, MemoryOfferLoad, SingleReads
+):
     """`GraphStore` on a networkx graph in this process, durable through a journal.
 
     No method suspends between checking a write and applying it, so calls from concurrent

@@ -64,6 +64,7 @@ from orggraph.store.neo4j import checks, records, search_index
 from orggraph.store.neo4j.bulk import BATCH_ROWS, BatchWriter, BulkCall
 from orggraph.store.neo4j.connection import Connection
 from orggraph.store.neo4j.figures import Figures, KeptFigures
+from orggraph.store.neo4j.offer_load import Neo4jOfferLoad
 from orggraph.store.neo4j.service import Neo4jServiceDesk
 from orggraph.store.neo4j.service_load import Neo4jServiceLoad
 from orggraph.store.neo4j.summaries import SummaryCache
@@ -91,7 +92,7 @@ async def _no_change(tx: AsyncManagedTransaction) -> None:
     """A write transaction's work that changes nothing (only the version raise)."""
 
 
-class Neo4jStore(Neo4jServiceDesk, Neo4jSupplyDesk, Neo4jServiceLoad, SingleReads):
+class Neo4jStore(Neo4jServiceDesk, Neo4jSupplyDesk, Neo4jServiceLoad, Neo4jOfferLoad, SingleReads):
     """`GraphStore` over a Neo4j 5 database (see `schema/` for the model and every query)."""
 
     name = "neo4j"
