@@ -17,18 +17,26 @@ moved forward by whole days so that the year's end lands on `until`: they have w
 as of `until` as they had at the year's end, some inside their limits and some past them, and
 the demo shows both as of the day it runs.
 
-Drawn from a `random.Random` of its own, seeded from the city's seed, so adding requests
-leaves every other row of the city as it was.
+The supply list comes with them (`offer_year`): some cadres offer a skill and some work units
+a resource, each serving its community, a street or the whole city, a few for a season only,
+a few withdrawn during the year. A share of the dispatches to a cadre or work unit with a
+fitting offer (open that day, serving the household's place: `ServiceOffer.check_match`) is
+matched to it, and the timeline replayed with the offer, so a match is one the rules allow.
+
+Drawn from `random.Random`s of their own (requests, offers, matches), seeded from the city's
+seed, so adding requests leaves every other row of the city as it was, and adding offers and
+matches leaves every request's timeline as it was but for the matched dispatches' offer.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from orggraph.domain.entities import Member, Unit
+from orggraph.domain.errors import OrgGraphError
 from orggraph.domain.policy import Policy
 from orggraph.domain.service import (
     AssigneeKind,
@@ -40,6 +48,7 @@ from orggraph.domain.service import (
     Stage,
 )
 from orggraph.domain.service_history import ServiceHistory, replay, service_points
+from orggraph.domain.supply import OfferKind, ServiceOffer, as_of, withdraw
 from orggraph.ledger.model import Ledger
 from orggraph.ledger.values import LEDGER_ZONE
 
@@ -58,6 +67,15 @@ class ServiceRates:
     - `late_share` 10%: one wait in ten runs past its policy limit (the gap reports need some).
     - `decline_share` 6%, `reopen_share` 4%, `cancel_share` 3%, `stall_share` 2%: the
       document's loop mostly closes; these keep every state and path in the data.
+    - `offer_cadre_share` 8%: the supply list is what cadres volunteer beyond their households
+      (a trade, legal or medical advice, tutoring); about one serving cadre in twelve, so a
+      community of 100-200 cadres lists a dozen skills, a list an organiser can read.
+    - `offer_work_unit_share` 50%: a work unit's party organisation offers what it has (a hall,
+      a van, a fund) when it pairs with communities (结对共建); about half of them list one.
+    - `offer_withdraw_share` 10%: a few offers end during the year (the cadre moves, the hall
+      is refitted); `season_share` 20%: a few run for the summer only (a holiday class).
+    - `match_share` 50%: half the dispatches to a cadre or work unit with a fitting open offer
+      name it; the rest go to the cadre for what they cover, offer or not.
     """
 
     per_household: float = 0.3
@@ -71,6 +89,11 @@ class ServiceRates:
     reopen_share: float = 0.04
     cancel_share: float = 0.03
     stall_share: float = 0.02
+    offer_cadre_share: float = 0.08
+    offer_work_unit_share: float = 0.5
+    offer_withdraw_share: float = 0.1
+    season_share: float = 0.2
+    match_share: float = 0.5
     until: date | None = None
     """The day open requests stand as of (the end of it); None: the profile year's end. A
     day in the year cuts the year short there; a later day moves the open requests forward
@@ -85,7 +108,18 @@ class ServiceRates:
             or not sum(share for _, share in self.mix)
         ):
             raise ValueError("the mix of kinds needs a positive share")
-        for name in ("late_share", "decline_share", "reopen_share", "cancel_share", "stall_share"):
+        for name in (
+            "late_share",
+            "decline_share",
+            "reopen_share",
+            "cancel_share",
+            "stall_share",
+            "offer_cadre_share",
+            "offer_work_unit_share",
+            "offer_withdraw_share",
+            "season_share",
+            "match_share",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be 0..1")
 
@@ -117,6 +151,10 @@ _TEXTS = {
 _DECLINE_REASONS = ("时间冲突，请改派", "不在本地，无法办理", "超出本人能力，请改派单位")
 _REOPEN_REASONS = ("居民反映问题未解决", "回访不满意，需重新办理")
 _CANCEL_REASONS = ("居民已自行解决", "居民撤回需求", "重复登记")
+_SKILLS = ("水电维修", "法律咨询", "健康义诊", "课业辅导", "心理疏导", "家电维修", "书法教学")
+_RESOURCES = ("会议室借用", "公务车辆接送", "爱心基金", "图书角", "活动场地", "志愿服务队")
+_SCHEDULES = ("每周六上午", "工作日晚上", "每月第一个周日", "预约后上门", "")
+_WITHDRAW_REASONS = ("工作调动", "场地改造", "资金用完")
 
 
 class _Town:
@@ -179,11 +217,14 @@ def service_year(
     seed: int,
     idle: frozenset[str] = frozenset(),
     policy: Policy | None = None,
+    offers: Sequence[ServiceOffer] = (),
 ) -> list[ServiceHistory]:
     """A year of requests of the ledger's households, by id; `idle` cadres take none (the
-    generator's cadres short of points earn no rewards, service points included)."""
+    generator's cadres short of points earn no rewards, service points included). A share
+    of the dispatches is matched to a fitting one of `offers` (`_Matcher`)."""
     policy = policy or Policy()
     rng = random.Random(f"service-{seed}")
+    matcher = _Matcher(offers, rates.match_share, seed)
     town = _Town(ledger, idle)
     if not town.work_units or not ledger.households:
         return []
@@ -214,25 +255,119 @@ def service_year(
         )
         timeline = _Timeline(rng, rates, policy, end)
         _walk(timeline, town, request, household.parent_id)
-        facts = _facts(town, household.parent_id)
-        history = replay(request, timeline.commands, facts)
+        facts = _facts(town, household.parent_id, matcher.offers)
+        commands = timeline.commands
+        history = replay(request, commands, facts)
         if shift and history.request.state.is_open:
-            later = replace(request, recorded_at=request.recorded_at + shift)
-            commands = [replace(c, at=c.at + shift) for c in timeline.commands]
-            history = replay(later, commands, facts)
+            request = replace(request, recorded_at=request.recorded_at + shift)
+            commands = [replace(c, at=c.at + shift) for c in commands]
+            history = replay(request, commands, facts)
+        matched = matcher.match(commands, facts.units)
+        if matched != commands:
+            history = replay(request, matched, facts)
         histories.append(history)
     return histories
 
 
-def _facts(town: _Town, building_id: str) -> _FactsFor:
-    return _FactsFor(town, town.chain[building_id])
+class _Matcher:
+    """Which dispatches name an offer: of the assignee's offers that fit the dispatch (open
+    that day, serving the household's place), one, for `share` of the dispatches that have
+    one; drawn from a generator of its own, so the requests' own draws stay as they were."""
+
+    def __init__(self, offers: Sequence[ServiceOffer], share: float, seed: int) -> None:
+        self.offers = {offer.id: offer for offer in offers}
+        self.by_offerer: dict[str, list[ServiceOffer]] = {}
+        for offer in offers:
+            self.by_offerer.setdefault(offer.offered_by, []).append(offer)
+        self.share = share
+        self.rng = random.Random(f"matches-{seed}")
+
+    def match(
+        self, commands: list[ServiceCommand], units: tuple[Unit, ...]
+    ) -> list[ServiceCommand]:
+        places = [unit.id for unit in units]
+        matched = []
+        for command in commands:
+            if command.action is A.DISPATCH and command.assignee_id in self.by_offerer:
+                fitting = [
+                    o.id for o in self.by_offerer[command.assignee_id] if _fits(o, command, places)
+                ]
+                if fitting and self.rng.random() < self.share:
+                    command = replace(command, offer_id=self.rng.choice(fitting))
+            matched.append(command)
+        return matched
+
+
+def _fits(offer: ServiceOffer, command: ServiceCommand, places: list[str]) -> bool:
+    """Whether a dispatch could use the offer as it stood then (the domain's own checks)."""
+    try:
+        then = as_of(offer, command.at, command.request_id)
+        then.check_match(
+            command.request_id, command.assignee_id, offer.offered_by_kind, places, command.at
+        )
+    except OrgGraphError:
+        return False
+    return True
+
+
+def offer_year(
+    ledger: Ledger, year: int, rates: ServiceRates, seed: int, idle: frozenset[str] = frozenset()
+) -> list[ServiceOffer]:
+    """The supply list of the year, by id: offers of serving cadres (a skill, for their
+    community or the city) and of work units (a resource, for the city or a street), recorded
+    in its first fortnight, some for the summer only, some withdrawn later in the year."""
+    rng = random.Random(f"offers-{seed}")
+    streets = [unit.id for unit in ledger.units if unit.parent_id is None]
+    start = date(year, 1, 1)
+    offers: list[ServiceOffer] = []
+
+    def add(by: str, kind: AssigneeKind, what: OfferKind, text: str, serves: str | None) -> None:
+        at = _moment(start + timedelta(days=rng.randrange(14)), rng)
+        season = rng.random() < rates.season_share
+        offer = ServiceOffer(
+            f"SO{year}-{len(offers) + 1:05d}",
+            by,
+            kind,
+            what,
+            text,
+            f"organiser@{serves or streets[0]}",
+            at,
+            serves,
+            date(year, 7, 1) if season else None,
+            date(year, 8, 31) if season else None,
+            rng.choice(_SCHEDULES),
+        )
+        if rng.random() < rates.offer_withdraw_share:
+            gone = _moment(start + timedelta(days=rng.randrange(30, 360)), rng)
+            offer = withdraw(offer, offer.recorded_by, gone, rng.choice(_WITHDRAW_REASONS))
+        offers.append(offer)
+
+    for member in ledger.members:
+        if member.id in idle or rng.random() >= rates.offer_cadre_share:
+            continue
+        serves = member.community_id if rng.random() < 0.7 else None
+        add(member.id, AssigneeKind.MEMBER, OfferKind.SKILL, rng.choice(_SKILLS), serves)
+    for work_unit in ledger.work_units:
+        if rng.random() >= rates.offer_work_unit_share:
+            continue
+        serves = rng.choice(streets) if streets and rng.random() < 0.4 else None
+        add(
+            work_unit.id, AssigneeKind.WORK_UNIT, OfferKind.RESOURCE, rng.choice(_RESOURCES), serves
+        )
+    return offers
+
+
+def _facts(town: _Town, building_id: str, offers: Mapping[str, ServiceOffer]) -> _FactsFor:
+    return _FactsFor(town, town.chain[building_id], offers)
 
 
 class _FactsFor:
-    """What `advance` needs for one household's commands, from the town."""
+    """What `advance` needs for one household's commands, from the town and the offers."""
 
-    def __init__(self, town: _Town, units: tuple[Unit, ...]) -> None:
-        self.town, self.units = town, units
+    def __init__(
+        self, town: _Town, units: tuple[Unit, ...], offers: Mapping[str, ServiceOffer]
+    ) -> None:
+        self.town, self.units, self.offers = town, units, offers
 
     def __call__(self, command: ServiceCommand) -> Facts:
         kind = None
@@ -243,7 +378,10 @@ class _FactsFor:
                 else (AssigneeKind.WORK_UNIT)
             )
         member = self.town.members.get(command.member_id or "")
-        return Facts(self.units, kind, member.work_unit_id if member else None)
+        offer = self.offers.get(command.offer_id) if command.offer_id else None
+        if offer is not None:
+            offer = as_of(offer, command.at, command.request_id)
+        return Facts(self.units, kind, member.work_unit_id if member else None, offer)
 
 
 def _taker(
@@ -324,7 +462,8 @@ def _walk(t: _Timeline, town: _Town, request: ServiceRequest, building_id: str) 
 def add_service_year(
     ledger: Ledger, year: int, rates: ServiceRates, seed: int, idle: Sequence[str] = ()
 ) -> None:
-    """Put a year of requests into `ledger`, with the points entries their verifications
-    award (as an export of a store that ran them would hold)."""
-    ledger.service = service_year(ledger, year, rates, seed, frozenset(idle))
+    """Put a year of offers and requests into `ledger`, with the points entries their
+    verifications award (as an export of a store that ran them would hold)."""
+    ledger.offers = offer_year(ledger, year, rates, seed, frozenset(idle))
+    ledger.service = service_year(ledger, year, rates, seed, frozenset(idle), offers=ledger.offers)
     ledger.points += service_points(ledger.service)

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 
 from orggraph.domain.policy import Policy
-from orggraph.domain.service import STAGE_OF, ServiceKind, ServiceState
+from orggraph.domain.service import (
+    STAGE_OF,
+    AssigneeKind,
+    ServiceAction,
+    ServiceKind,
+    ServiceState,
+)
 from orggraph.domain.service_history import check_history, service_points
+from orggraph.domain.supply import OfferState
 from orggraph.ledger import Ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
@@ -99,3 +106,70 @@ def test_open_requests_stand_as_of_the_day_the_year_ends() -> None:
     recent = until - timedelta(days=3)
     assert any(h.request.state.is_open and h.request.entered.date() >= recent for h in city.service)
     assert {h.request.kind for h in city.service} <= set(ServiceKind)
+
+
+def test_some_cadres_and_work_units_offer_and_some_dispatches_use_an_offer(
+    small_city: Ledger,
+) -> None:
+    rates = ServiceRates()
+    offers = small_city.offers
+    by_kind = Counter(o.offered_by_kind for o in offers)
+    cadres, work_units = by_kind[AssigneeKind.MEMBER], by_kind[AssigneeKind.WORK_UNIT]
+    assert 0 < cadres <= 2 * rates.offer_cadre_share * len(small_city.members), by_kind
+    assert 0 < work_units <= len(small_city.work_units), by_kind
+    ids = [o.id for o in offers]
+    assert len(set(ids)) == len(ids)
+    known = {m.id for m in small_city.members} | {w.id for w in small_city.work_units}
+    assert {o.offered_by for o in offers} <= known
+    units = {u.id: u for u in small_city.units}
+    households = {h.id: h for h in small_city.households}
+    dispatches = matched = 0
+    offer_of = {o.id: o for o in offers}
+    for history in small_city.service:
+        for step in history.steps:
+            if step.action is not ServiceAction.DISPATCH:
+                continue
+            dispatches += 1
+            if step.offer_id is None:
+                continue
+            matched += 1
+            offer = offer_of[step.offer_id]
+            assert offer.offered_by == step.assignee_id
+            place, chain = households[history.request.household_id].parent_id, set()
+            while place is not None:
+                chain.add(place)
+                place = units[place].parent_id
+            assert offer.serves_id is None or offer.serves_id in chain
+            assert offer.available_on(step.at.astimezone(UTC).date())
+    assert 0 < matched < dispatches * rates.match_share
+
+
+def test_offers_and_matches_leave_the_rest_of_the_city_as_it_was() -> None:
+    """Matching only names an offer on some dispatches: without it (or without offers) every
+    other row and step is the same; and the same seed gives the same offers and matches."""
+    profile = load_profile("qianjiang")
+    city = generate_city(profile, 0.005, seed=3)
+    unmatched = generate_city(
+        profile, 0.005, seed=3, service=replace(ServiceRates(), match_share=0)
+    )
+    assert any(s.offer_id for h in city.service for s in h.steps)
+    assert not any(s.offer_id for h in unmatched.service for s in h.steps)
+    assert city.offers == unmatched.offers
+
+    def plain(ledger: Ledger) -> list[object]:
+        return [
+            (replace(h.request, offer_id=None), [replace(s, offer_id=None) for s in h.steps])
+            for h in ledger.service
+        ]
+
+    assert plain(city) == plain(unmatched)
+    assert replace(city, service=[], offers=[]) == replace(unmatched, service=[], offers=[])
+    again = generate_city(profile, 0.005, seed=3)
+    assert (again.offers, again.service) == (city.offers, city.service)
+    assert generate_city(profile, 0.005, seed=4).offers != city.offers
+
+
+def test_a_busy_city_has_withdrawn_and_seasonal_offers(busy_city: Ledger) -> None:
+    states = Counter(o.state for o in busy_city.offers)
+    assert states[OfferState.OPEN] and states[OfferState.WITHDRAWN], states
+    assert any(o.available_until is not None for o in busy_city.offers)
