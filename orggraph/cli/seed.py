@@ -108,7 +108,8 @@ def generate_command(
     13,340 cadres of whom 9,166 cover 113,986 households, 10-15 each), with uncovered
     households and other coverage gaps injected as the profile says, and a year of service
     requests (ordered, dispatched, accepted, done, verified; some declined, reopened,
-    cancelled or overdue). Load the result with `orggraph import OUT`.
+    cancelled or overdue) with a supply list of cadres' and work units' offers, some
+    dispatches matched to them. Load the result with `orggraph import OUT`.
     """
     rates = replace(
         _RATES,
