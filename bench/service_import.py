@@ -5,7 +5,7 @@ hand-written UNWIND load of the same rows (issue 17's target: under 30 s at scal
     python bench/service_import.py --scale 0.1
 
 It generates the city with its year of service requests (cached under build/bench/), splits
-the ledger in two folders (the city's sheets; the two service sheets), imports the city, then
+the ledger in two folders (the city's sheets, offers among them; the two service sheets), imports the city, then
 the requests (read, replay through the domain's rules, check against the store, write), and
 prints both times and their total. Then it deletes the requests and loads the same rows with a
 hand-written UNWIND query, in the same batches of 5,000 requests, through the driver, and
@@ -29,6 +29,7 @@ from neo4j import AsyncGraphDatabase
 
 from orggraph.importer import import_ledger
 from orggraph.ledger import Ledger, write_ledger
+from orggraph.ledger.columns import Kind
 from orggraph.seed import generate_city, load_profile
 from orggraph.store.neo4j import Neo4jStore
 from orggraph.store.neo4j.migrations import apply_migrations
@@ -81,7 +82,9 @@ def ledgers(scale: float, seed: int) -> tuple[Ledger, Path, Path]:
     print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f} s", flush=True)
     whole = CACHE / f"service-x{scale:g}-seed{seed}"
     graph, service = whole / "city", whole / "requests"
-    if not (service / SERVICE_FILES[1]).exists():
+    sheets = {f"{kind.sheet_name('en')}.csv" for kind in Kind}
+    cached = {p.name for folder in (graph, service) if folder.exists() for p in folder.iterdir()}
+    if cached != sheets:  # none yet, or written before the ledger gained a sheet
         shutil.rmtree(whole, ignore_errors=True)
         write_ledger(city, graph)
         service.mkdir(parents=True)
