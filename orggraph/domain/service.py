@@ -287,9 +287,9 @@ def check_text(value: str, owner_id: str, what: str) -> str:
     return trimmed
 
 
-def order(request: ServiceRequest) -> ServiceStep:
-    """The first step of a new request (下单); InvalidValueError for one that has moved on."""
-    fresh = replace(
+def new_request(request: ServiceRequest) -> ServiceRequest:
+    """The request as it was ordered: the same row, back in ORDERED with no step taken."""
+    return replace(
         request,
         state=ServiceState.ORDERED,
         since=request.recorded_at,
@@ -297,9 +297,14 @@ def order(request: ServiceRequest) -> ServiceStep:
         assignee_kind=None,
         cadre_id=None,
         dispatched_by=None,
-        steps=1,
         offer_id=None,
+        steps=1,
     )
+
+
+def order(request: ServiceRequest) -> ServiceStep:
+    """The first step of a new request (下单); InvalidValueError for one that has moved on."""
+    fresh = new_request(request)
     if request != fresh:
         raise InvalidValueError(
             f"service request {request.id} is new: it must be ordered, with no step taken yet",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from orggraph.domain.entities import PointsEntry
 from orggraph.domain.errors import InvalidValueError
@@ -22,9 +22,9 @@ from orggraph.domain.service import (
     ServiceAction,
     ServiceCommand,
     ServiceRequest,
-    ServiceState,
     ServiceStep,
     advance,
+    new_request,
     order,
     service_points_id,
     service_points_reason,
@@ -41,21 +41,6 @@ class ServiceHistory:
     @property
     def id(self) -> str:
         return self.request.id
-
-
-def new_request(request: ServiceRequest) -> ServiceRequest:
-    """The request as it was ordered: the same row, back in ORDERED with no step taken."""
-    return replace(
-        request,
-        state=ServiceState.ORDERED,
-        since=request.recorded_at,
-        assignee_id=None,
-        assignee_kind=None,
-        cadre_id=None,
-        dispatched_by=None,
-        offer_id=None,
-        steps=1,
-    )
 
 
 def replay(

@@ -17,7 +17,7 @@ import pytest
 
 from orggraph.cli.ledger import export_command, import_command, stats_command
 from orggraph.cli.seed import seed_group
-from orggraph.domain.service_history import new_request
+from orggraph.domain.service import new_request
 from orggraph.ledger import Ledger, ParsedLedger, write_ledger
 from orggraph.seed.generate import generate_city
 from orggraph.seed.profile import load_profile
