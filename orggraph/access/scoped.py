@@ -26,7 +26,6 @@ from orggraph.access import permissions
 from orggraph.access.audit import AuditRecorder
 from orggraph.access.cadre_view import CadreVisibility
 from orggraph.access.masking import mask_coverage, mask_gap, mask_node
-from orggraph.access.service import ScopedServiceDesk
 from orggraph.access.supply import ScopedSupplyDesk
 from orggraph.access.visibility import Visibility
 from orggraph.auth.tokens import Principal, Role
@@ -67,7 +66,7 @@ NO_OWN_UNIT = (
 )
 
 
-class ScopedStore(ScopedSupplyDesk, ScopedServiceDesk, SingleReads):
+class ScopedStore(ScopedSupplyDesk, SingleReads):
     """The store as one principal may see and change it."""
 
     def __init__(self, inner: GraphStore, principal: Principal) -> None:

@@ -141,16 +141,18 @@ class ScopedServiceDesk:
             own_unit = await self._work_unit_of(member)
             if keep.work_unit_id is None or keep.work_unit_id != own_unit:
                 keep = dataclasses.replace(keep, cadre_id=member, work_unit_id=None)
-            await self.visibility.require_visible(scope_id)
-            scope = scope_id
-        elif scope_id is None:
-            scope = self.visibility.scope
-        else:
-            await self.visibility.require_visible(scope_id)
-            scope = scope_id
-        if keep.cadre_id is not None and member is None:
+        scope = await self._listing_scope(scope_id)
+        if member is None and keep.cadre_id is not None:
             await self.visibility.require_visible(keep.cadre_id)
         return scope, keep
+
+    async def _listing_scope(self, scope_id: str | None) -> str | None:
+        """Where a listing looks: a scope the caller may see; without one, the caller's own
+        unit, or for a cadre the whole city (its filter keeps only its own)."""
+        if scope_id is None:
+            return None if self.principal.member_id is not None else self.visibility.scope
+        await self.visibility.require_visible(scope_id)
+        return scope_id
 
     async def _seen(self, requests: Sequence[ServiceRequest | None]) -> set[str]:
         """Which of the requests the caller may see."""

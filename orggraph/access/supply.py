@@ -22,16 +22,14 @@ from datetime import datetime
 from typing import Any
 
 from orggraph.access import permissions
-from orggraph.access.audit import AuditRecorder
 from orggraph.access.masking import MASK
-from orggraph.access.visibility import Visibility
-from orggraph.auth.tokens import Principal, Role
+from orggraph.access.service import ScopedServiceDesk
+from orggraph.auth.tokens import Role
 from orggraph.domain.entities import Member, Page
 from orggraph.domain.errors import ForbiddenError, UnknownIdError
 from orggraph.domain.service import AssigneeKind, ServiceRequest
 from orggraph.domain.service_list import ServiceListFilter
 from orggraph.domain.supply import OfferFilter, ServiceOffer
-from orggraph.store.protocols import GraphStore
 from orggraph.store.values import DEFAULT_PAGE_SIZE
 
 
@@ -43,14 +41,9 @@ def mask_offer(offer: ServiceOffer, sees_personal_data: bool) -> ServiceOffer:
     return dataclasses.replace(offer, text=MASK, withdrawn_reason=reason)
 
 
-class ScopedSupplyDesk:
-    """Mixed into `ScopedStore`, whose store, principal, visibility and recorder it uses."""
-
-    inner: GraphStore
-    principal: Principal
-    visibility: Visibility
-    _recorder: AuditRecorder
-    _sees_personal_data: bool
+class ScopedSupplyDesk(ScopedServiceDesk):
+    """Mixed into `ScopedStore`; offers follow the requests' desk (its listing scope, a
+    cadre's work unit), whose store, principal, visibility and recorder it uses."""
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -73,16 +66,11 @@ class ScopedSupplyDesk:
         city, or serving a household it serves; everyone else the offers serving a scope
         inside theirs (null: their own unit)."""
         member = self.principal.member_id
-        if member is not None:
-            if keep.offered_by is None or keep.offered_by != await self._work_unit_of(member):
-                keep = dataclasses.replace(keep, offered_by=member)
-            await self.visibility.require_visible(scope_id)
-            scope = scope_id
-        elif scope_id is None:
-            scope = self.visibility.scope
-        else:
-            await self.visibility.require_visible(scope_id)
-            scope = scope_id
+        if member is not None and (
+            keep.offered_by is None or keep.offered_by != await self._work_unit_of(member)
+        ):
+            keep = dataclasses.replace(keep, offered_by=member)
+        scope = await self._listing_scope(scope_id)
         page = await self.inner.service_offers(scope, keep, first, after)
         items = [mask_offer(o, self._sees_personal_data) for o in page.items]
         return dataclasses.replace(page, items=items)
@@ -98,14 +86,8 @@ class ScopedSupplyDesk:
         requests of a scope inside theirs (null: their own unit)."""
         member = self.principal.member_id
         if member is not None:
-            await self.visibility.require_visible(scope_id)
             keep = dataclasses.replace(keep, cadre_id=member)
-            scope = scope_id
-        elif scope_id is None:
-            scope = self.visibility.scope
-        else:
-            await self.visibility.require_visible(scope_id)
-            scope = scope_id
+        scope = await self._listing_scope(scope_id)
         if member is None:
             await self.visibility.require_visible(keep.cadre_id)
         page = await self.inner.service_list(scope, keep, first, after)
@@ -135,10 +117,6 @@ class ScopedSupplyDesk:
             return set()
         (chain,) = await self.inner.ancestors_many([scope])
         return {unit.id for unit in chain or []}
-
-    async def _work_unit_of(self, member_id: str) -> str | None:
-        (member,) = await self.inner.get_nodes([member_id])
-        return member.work_unit_id if isinstance(member, Member) else None
 
     # -- writes -------------------------------------------------------------------------------
 
