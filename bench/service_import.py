@@ -6,9 +6,10 @@ hand-written UNWIND load of the same rows (issue 17's target: under 30 s at scal
 
 It generates the city with its year of service requests (cached under build/bench/), splits
 the ledger in two folders (the city's sheets, offers among them; the two service sheets),
-imports the city, then the requests (read, replay through the domain's rules, check against the store, write), and
-prints both times and their total. Then it deletes the requests and loads the same rows with a
-hand-written UNWIND query, in the same batches of 5,000 requests, through the driver, and
+imports the city, then the requests (read, replay through the domain's rules, check against
+the store, write), and prints both times and their total. Then it deletes the requests and
+loads the same rows with a hand-written UNWIND query, in the same batches (`LOAD_ROWS`
+requests), through the driver, and
 checks both loads left the same number of requests and steps.
 
 It CLEARS the database it is pointed at (NEO4J_URI, default the test server on
