@@ -29,6 +29,7 @@ import httpx
 from serving import bench_arguments, ms, neo4j_driver, run_served
 
 from orggraph.auth.tokens import Principal, Role, create_token
+from orggraph.store.neo4j import cypher
 
 SECRET = "bench-service-secret-0123456789abcdefghijk"
 COMMUNITY = "S01-C01"
@@ -74,8 +75,8 @@ AUDIT_JSON = (
     '"since": "2026-01-01T00:00:00+00:00", "state": "ordered", "steps": 1, "text": "楼道灯坏了"}}'
 )
 
-BUMP = "MATCH (v:DataVersion {id: 'orggraph'}) SET v.version = v.version + 1"
-"""What every write of the service does first (bump_data_version.cypher)."""
+BUMP = cypher.query("bump_data_version")
+"""What every write of the service does first."""
 
 RAW_OPEN = """
 MATCH (:CommunityCommittee {id: $s})-[:HAS_CHILD*3]->(h:Household)-[:REQUESTED]->(r)
