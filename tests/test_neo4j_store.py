@@ -30,7 +30,7 @@ from orggraph.domain.errors import DuplicateIdError, QueryTimeoutError, UnknownI
 from orggraph.domain.levels import Level
 from orggraph.store import open_store
 from orggraph.store.neo4j import Neo4jStore
-from orggraph.store.neo4j.connection import READ_ATTEMPTS
+from orggraph.store.neo4j.connection import READ_ATTEMPTS, Connection, make_driver
 from orggraph.store.neo4j.migrations import apply_migrations, schema_version
 from orggraph.store.values import Changes, ChildrenRequest, StoreUnavailableError
 
@@ -190,6 +190,35 @@ async def test_connect_to_nothing_is_store_unavailable() -> None:
     uri = f"bolt://127.0.0.1:{_closed_port()}"
     with pytest.raises(StoreUnavailableError, match=uri):
         await Neo4jStore.connect(uri, "neo4j", "whatever")
+
+
+async def test_against_a_server_gone_a_write_gives_up_within_about_two_seconds_and_a_ping_at_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What an outage costs a request before the health watch cuts it short: the driver's
+    write retries (four tries, pauses from 0.25 s doubling) and no retry at all for a ping.
+    With the driver's own first pause of 1 s a write took over 3 s to fail."""
+    uri = f"bolt://127.0.0.1:{_closed_port()}"
+    connection = Connection(make_driver(uri, "neo4j", "whatever"), uri=uri)
+
+    async def nothing(_tx: Any) -> None:
+        return None
+
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError, match=uri):
+            await connection.write(nothing)
+        write_took = time.monotonic() - started
+        retries = [r for r in caplog.records if "will be retried" in r.getMessage()]
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError):
+            await connection.probe("ping")
+        ping_took = time.monotonic() - started
+    finally:
+        await connection.close()
+    assert len(retries) == 3, [r.getMessage() for r in retries]
+    assert 1.4 <= write_took < 2.6
+    assert ping_took < 0.5
 
 
 @pytest.mark.neo4j

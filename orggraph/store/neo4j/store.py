@@ -137,7 +137,7 @@ class Neo4jStore(Neo4jServiceDesk, Neo4jSupplyDesk, Neo4jServiceLoad, Neo4jOffer
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def ping(self) -> None:
-        await self.db.query("ping")
+        await self.db.probe("ping")
 
     async def close(self) -> None:
         await self.driver.close()
