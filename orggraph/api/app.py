@@ -29,7 +29,7 @@ from orggraph.api.context import Context
 from orggraph.api.cors import cors_middleware
 from orggraph.api.errors import STORE_UNAVAILABLE_CODE
 from orggraph.api.graphiql import asset_routes, graphiql_page
-from orggraph.api.health import PING_TIMEOUT_S, StoreHealth
+from orggraph.api.health import PING_TIMEOUT_S, StoreHealth, note_orphaned_connect_errors
 from orggraph.api.json_codec import FastJson
 from orggraph.api.languages import preferred_language
 from orggraph.api.limits import Limits
@@ -190,6 +190,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Any]]:
+        asyncio.get_running_loop().set_exception_handler(note_orphaned_connect_errors)
         running: list[asyncio.Task[None]] = [
             asyncio.create_task(loop()) for loop in (health.run, *chosen.background)
         ]

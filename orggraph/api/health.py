@@ -7,6 +7,11 @@ busy moment is not taken for an outage. When the store goes down, every request 
 its time limit moved to now (its `asyncio.Timeout` is rescheduled) and answers 503
 `STORE_UNAVAILABLE`; while it is down, requests are answered so at once. The first ping that
 succeeds, and a warm-up read after it, bring it back.
+
+Cutting a request short can cancel the driver while it connects; the connect's own task then
+ends with a refused connection nobody reads, which asyncio would log as a traceback.
+`note_orphaned_connect_errors` logs those as one warning line: they are the outage, already
+reported, not a fault of the service.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from orggraph.observability.metrics import STORE_DOWN
 
@@ -23,6 +29,18 @@ PING_EVERY_S = 0.5
 PING_TIMEOUT_S = 2.0
 LATE_PINGS_FOR_DOWN = 2
 WARM_UP_TIMEOUT_S = 30.0
+
+
+def note_orphaned_connect_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """An event loop exception handler: a connection error of a task no one awaits any more is
+    one warning line; anything else goes to asyncio's own handler (with its traceback)."""
+    error = context.get("exception")
+    if context.get("message") == "Task exception was never retrieved" and isinstance(
+        error, OSError
+    ):
+        log.warning("a connection attempt ended after its request was cut short: %s", error)
+        return
+    loop.default_exception_handler(context)
 
 
 class StoreHealth:

@@ -121,3 +121,24 @@ async def test_a_store_that_does_not_answer_a_query_gives_503_not_an_internal_er
         assert "bolt://" not in error["message"]  # no internals in the answer
         assert (await http.post("/graphql", json={"query": "{ version }"})).status_code == 200
     await inner.close()
+
+
+async def test_an_orphaned_connect_error_is_one_warning_line_and_other_errors_keep_asyncio_s(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A request cut short mid-connect leaves the driver's connect task to fail unread: one
+    line naming the refused connection, no traceback. Other loop errors keep theirs."""
+    loop = asyncio.get_running_loop()
+    refused = ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 17687)")
+    health_module.note_orphaned_connect_errors(
+        loop, {"message": "Task exception was never retrieved", "exception": refused}
+    )
+    noted = [r for r in caplog.records if r.name == "orggraph.api"]
+    assert [(r.levelname, r.exc_info) for r in noted] == [("WARNING", None)]
+    assert "Connect call failed" in noted[0].getMessage()
+    caplog.clear()
+    health_module.note_orphaned_connect_errors(
+        loop, {"message": "Task exception was never retrieved", "exception": KeyError("x")}
+    )
+    assert [r.name for r in caplog.records] == ["asyncio"]
+    assert caplog.records[0].exc_info is not None
