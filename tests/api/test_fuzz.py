@@ -95,12 +95,12 @@ draws from every id."""
 
 
 def scalars_for(role: str, pool: list[str] = EVERY_ID) -> dict[str, Any]:
-    """Value strategies: ids half the time from the part of `pool` inside the role's scope,
-    else from all of it (new and unknown ids among them); names, dates, years and page
+    """Value strategies: ids three times in four from the part of `pool` inside the role's
+    scope, else from all of it (new and unknown ids among them); names, dates, years and page
     sizes around the limits."""
     sight = Sight(CITY, ROLES[role])
     inside = [i for i in pool if i in FIXTURE_NODES and sight.sees(i)]
-    ids = st.one_of(st.sampled_from(inside or pool), st.sampled_from([*pool, UNKNOWN]))
+    ids = _mostly(st.sampled_from(inside or pool), st.sampled_from([*pool, UNKNOWN]))
     return {
         "ID": ids.map(lambda value: StringValueNode(value=value)),
         "String": TEXTS,
@@ -110,20 +110,27 @@ def scalars_for(role: str, pool: list[str] = EVERY_ID) -> dict[str, Any]:
     }
 
 
+def _mostly(usual: st.SearchStrategy[Any], other: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`usual` three draws in four, else `other`."""
+    return st.sampled_from([usual, usual, usual, other]).flatmap(lambda chosen: chosen)
+
+
 def reads_for(role: str) -> st.SearchStrategy[str]:
     return queries(SDL, fields=READ_FIELDS, custom_scalars=scalars_for(role))
 
 
 def writes_for(role: str) -> st.SearchStrategy[str]:
-    """One mutation field at a time: half the time one of the city's own writes (whose ids
-    the fixture holds), else any mutation of the schema."""
+    """One mutation field at a time: three times in four one of the city's own writes (whose
+    ids the fixture holds), else any mutation of the schema (most of the service loop's and
+    the supply's refuse ids the fixture has no request or offer for: with half and half, a
+    street organiser's 80 writes had 1-8 go through, and a run with none failed CI)."""
 
     def field(name: str) -> st.SearchStrategy[str]:
         pool = WRITE_POOLS.get(name, EVERY_ID)
         return mutations(SDL, fields=[name], custom_scalars=scalars_for(role, pool))
 
     city_writes = [name for name in _MUTATION.fields if name in WRITE_POOLS]
-    return st.one_of(st.one_of(*map(field, city_writes)), st.one_of(*map(field, _MUTATION.fields)))
+    return _mostly(st.one_of(*map(field, city_writes)), st.one_of(*map(field, _MUTATION.fields)))
 
 
 WRITE_FUZZ = settings(

@@ -420,7 +420,8 @@ async def test_requests_waiting_past_their_limits_are_gaps(store: GraphStore, ci
     """Waits count in whole days up to today: requests recorded long ago are late now."""
     from orggraph.domain.gaps import GapKind
 
-    long_ago = datetime.now(UTC) - timedelta(days=40)
+    midnight = datetime.now(UTC).replace(hour=0, minute=1, second=0, microsecond=0)
+    long_ago = midnight - timedelta(days=40)  # its steps, hours later, fall on the same day
     late: dict[str, tuple[str, ServiceKind]] = {
         "SR-g1": ("h01", ServiceKind.WISH),  # ordered: late for dispatch
         "SR-g2": ("h02", ServiceKind.WISH),  # dispatched: late for accept
