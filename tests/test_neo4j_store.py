@@ -217,7 +217,7 @@ async def test_against_a_server_gone_a_write_gives_up_within_about_two_seconds_a
     finally:
         await connection.close()
     assert len(retries) == 3, [r.getMessage() for r in retries]
-    assert 1.4 <= write_took < 2.6
+    assert 1.3 <= write_took < 2.6  # pauses of 0.2-0.3, 0.4-0.6 and 0.8-1.2 s
     assert ping_took < 0.5
 
 
