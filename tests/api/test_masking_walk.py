@@ -213,9 +213,11 @@ async def test_a_dashboard_never_sees_personal_data(
     served = graphql.build_schema(current_sdl())
     async with _unlimited(store, principal) as http:
         whole = Walk(GraphQLClient(http), walk.secrets)
-        for node_id in ids:
-            for document in root_documents(served, node_id).values():
-                await whole.ask(document, {})
+        # A root field without an id argument makes the same document for every id: each
+        # distinct document once (350 of 1,008), nothing changes the data in between.
+        documents = (d for node_id in ids for d in root_documents(served, node_id).values())
+        for document in dict.fromkeys(documents):
+            await whole.ask(document, {})
     assert whole.with_data > whole.answers // 2
     organiser = await client_for(Principal("organiser", Role.STREET, principal.scope_id))
     await organiser.ok(  # ended covers to walk, inside the dashboard's scope
