@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from orggraph.domain.errors import InvalidValueError
 from orggraph.domain.supply import ServiceOffer, check_replaces
-from orggraph.store.service_load import CREATED, UNCHANGED, UPDATED
+from orggraph.store.service_load import CREATED, UNCHANGED, UPDATED, tallied
 
-__all__ = ["CREATED", "UNCHANGED", "UPDATED", "change_of", "checked"]
+__all__ = ["CREATED", "UNCHANGED", "UPDATED", "change_of", "checked", "tallied"]
 
 
 def checked(offers: Sequence[ServiceOffer]) -> None:

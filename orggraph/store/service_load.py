@@ -8,13 +8,20 @@ so an old ledger can never roll back what was done since it was exported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from orggraph.domain.errors import DuplicateIdError, InvalidValueError
 from orggraph.domain.service import ServiceRequest, ServiceStep
 from orggraph.domain.service_history import ServiceHistory, check_history
+from orggraph.store.values import Changes
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def tallied(changes: Iterable[str]) -> Changes:
+    """The load's summary from what `change_of` said of each row."""
+    counted = list(changes)
+    return Changes(counted.count(CREATED), counted.count(UPDATED), counted.count(UNCHANGED))
 
 
 def checked(histories: Sequence[ServiceHistory]) -> None:

@@ -29,7 +29,7 @@ class MemoryOfferLoad:
     async def load_offers_many(self, offers: Sequence[ServiceOffer]) -> Changes:
         offer_load.checked(offers)
         state = self._state
-        counted = {offer_load.CREATED: 0, offer_load.UPDATED: 0, offer_load.UNCHANGED: 0}
+        changes = []
         rows = []
         for offer in offers:
             if state.kind(offer.offered_by) is not _NODE_KIND[offer.offered_by_kind]:
@@ -37,13 +37,9 @@ class MemoryOfferLoad:
             if offer.serves_id is not None:
                 rules.require(offer.serves_id, NodeKind.UNIT, state)
             change = offer_load.change_of(offer, state.supply.offer(offer.id))
-            counted[change] += 1
+            changes.append(change)
             if change != offer_load.UNCHANGED:
                 rows.append(offer_row(offer))
         if rows:
             self._commit("offer_load", {"rows": rows})
-        return Changes(
-            counted[offer_load.CREATED],
-            counted[offer_load.UPDATED],
-            counted[offer_load.UNCHANGED],
-        )
+        return offer_load.tallied(changes)

@@ -28,7 +28,7 @@ class MemoryServiceLoad:
     async def load_service_many(self, histories: Sequence[ServiceHistory]) -> Changes:
         service_load.checked(histories)
         state, book = self._state, self._state.service
-        counted = {service_load.CREATED: 0, service_load.UPDATED: 0, service_load.UNCHANGED: 0}
+        changes = []
         rows = []
         for history in histories:
             rules.require(history.request.household_id, NodeKind.HOUSEHOLD, state)
@@ -47,13 +47,9 @@ class MemoryServiceLoad:
             change = service_load.change_of(
                 history, book.request(history.id), book.timeline(history.id) or None
             )
-            counted[change] += 1
+            changes.append(change)
             if change != service_load.UNCHANGED:
                 rows.append([request_row(history.request), [step_row(s) for s in history.steps]])
         if rows:
             self._commit("service_load", {"rows": rows})
-        return Changes(
-            counted[service_load.CREATED],
-            counted[service_load.UPDATED],
-            counted[service_load.UNCHANGED],
-        )
+        return service_load.tallied(changes)

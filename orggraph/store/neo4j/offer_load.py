@@ -76,9 +76,4 @@ class Neo4jOfferLoad:
         ]
         if rows:
             await self.db.run(tx, "load_offers_many", offers=rows)
-        counted = list(changes.values())
-        return Changes(
-            counted.count(offer_load.CREATED),
-            counted.count(offer_load.UPDATED),
-            counted.count(offer_load.UNCHANGED),
-        )
+        return offer_load.tallied(changes.values())

@@ -136,9 +136,4 @@ class Neo4jServiceLoad:
             await self.db.run(tx, "create_service_many", rows=new)
         if grown:
             await self.db.run(tx, "load_service_many", rows=grown)
-        counted = list(changes.values())
-        return Changes(
-            counted.count(service_load.CREATED),
-            counted.count(service_load.UPDATED),
-            counted.count(service_load.UNCHANGED),
-        )
+        return service_load.tallied(changes.values())
