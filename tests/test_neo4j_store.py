@@ -212,7 +212,7 @@ async def test_against_a_server_gone_a_write_gives_up_within_about_two_seconds_a
         retries = [r for r in caplog.records if "will be retried" in r.getMessage()]
         started = time.monotonic()
         with pytest.raises(StoreUnavailableError):
-            await connection.probe("ping")
+            await connection.read_once("ping")
         ping_took = time.monotonic() - started
     finally:
         await connection.close()

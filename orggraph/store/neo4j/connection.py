@@ -253,20 +253,20 @@ class Connection:
         request should fail fast while the server is down, not hang)."""
         for attempt in range(1, READ_ATTEMPTS + 1):
             try:
-                async with self.session(READ_ACCESS) as session:
-                    return await self.run(session, query_name, self.transaction_timeout_s, **params)
+                return await self.read_once(query_name, **params)
             except (StoreUnavailableError, TransientError) as exc:
                 if attempt == READ_ATTEMPTS or not _worth_retrying(exc):
                     raise
                 await asyncio.sleep(READ_RETRY_PAUSE_S * attempt)
         raise AssertionError("unreachable")
 
-    async def probe(self, query_name: str) -> None:
-        """One try of a read query, never retried: the health watch's ping, for which a
-        failure is the news (three tries against a server that is shutting down, each held
-        a second by it, outlast the ping's time limit and hide the outage as lateness)."""
+    async def read_once(self, query_name: str, /, **params: Any) -> list[Record]:
+        """One try of a read query, never retried: what `query` retries, and the health
+        watch's ping, for which a failure is the news (three tries against a server that is
+        shutting down, each held a second by it, outlast the ping's time limit and hide the
+        outage as lateness)."""
         async with self.session(READ_ACCESS) as session:
-            await self.run(session, query_name, self.transaction_timeout_s)
+            return await self.run(session, query_name, self.transaction_timeout_s, **params)
 
     async def found(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """The `found` list of a query that answers many ids with one row (see lookup_ids)."""

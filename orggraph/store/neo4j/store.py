@@ -137,7 +137,7 @@ class Neo4jStore(Neo4jServiceDesk, Neo4jSupplyDesk, Neo4jServiceLoad, Neo4jOffer
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def ping(self) -> None:
-        await self.db.probe("ping")
+        await self.db.read_once("ping")
 
     async def close(self) -> None:
         await self.driver.close()
